@@ -1,0 +1,1 @@
+"""Briefings: the render-neutral document and how a stored briefing becomes one."""

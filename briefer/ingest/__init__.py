@@ -1,0 +1,1 @@
+"""From a file to clean, quotable passages: readers per format, cleaning, segmentation."""

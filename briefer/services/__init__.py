@@ -1,0 +1,1 @@
+"""Use cases (import, search, tag, curate, export): the only layer the shells call."""

@@ -1,0 +1,148 @@
+"""Opening a library: create a new one at the current schema, or back up and upgrade an old one.
+
+New library: ``create_all`` plus the search index, then stamp the Alembic head.
+Older library: copy the SQLite file to a backup beside it, then run the migrations.
+Newer library (made by a newer Briefer): refuse rather than risk damaging it.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import shutil
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+
+from alembic import command
+from alembic.config import Config
+from alembic.runtime.migration import MigrationContext
+from alembic.script import ScriptDirectory
+from alembic.script.revision import ResolutionError
+from alembic.util.exc import CommandError
+from sqlalchemy import Engine, inspect
+from sqlalchemy.exc import DBAPIError, OperationalError
+from sqlalchemy.orm import Session, sessionmaker
+
+from briefer.domain.errors import LibraryError
+from briefer.paths import migrations_dir
+from briefer.store.engine import make_engine, resolve_url, sqlite_path
+from briefer.store.schema import metadata
+from briefer.store.search import SearchBackend, backend_for
+
+
+def alembic_config(engine: Engine) -> Config:
+    config = Config()
+    config.set_main_option("script_location", str(migrations_dir()))
+    config.attributes["engine"] = engine
+    return config
+
+
+def head_revision() -> str | None:
+    config = Config()
+    config.set_main_option("script_location", str(migrations_dir()))
+    return ScriptDirectory.from_config(config).get_current_head()
+
+
+@dataclass
+class Library:
+    """An open library: the engine, a session factory and the matching search backend."""
+
+    url: str
+    engine: Engine
+    sessions: sessionmaker[Session]
+    search: SearchBackend
+
+    @contextmanager
+    def session(self) -> Iterator[Session]:
+        """One unit of work: committed on success, rolled back on any error."""
+        with self.sessions() as session, session.begin():
+            yield session
+
+    def close(self) -> None:
+        self.engine.dispose()
+
+
+def open_library(db: str | None = None) -> Library:
+    """Open (creating or upgrading as needed) the library named by ``db``, env or default."""
+    url = resolve_url(db)
+    try:
+        engine = make_engine(url)
+        _prepare_schema(engine, url)
+    except LibraryError:
+        raise
+    except OSError as exc:
+        raise LibraryError(
+            f"{_display(url)}: cannot open the library ({exc.strerror or exc})"
+        ) from exc
+    except (OperationalError, DBAPIError) as exc:
+        raise LibraryError(
+            f"{_display(url)}: cannot open the library ({_first_line(exc)})"
+        ) from exc
+    sessions = sessionmaker(engine, expire_on_commit=False)
+    return Library(url=url, engine=engine, sessions=sessions, search=backend_for(engine))
+
+
+def _prepare_schema(engine: Engine, url: str) -> None:
+    head = head_revision()
+    with engine.connect() as connection:
+        current = MigrationContext.configure(connection).get_current_revision()
+        has_tables = inspect(connection).has_table("document")
+    if current is None and not has_tables:
+        _create_new(engine)
+        return
+    if current == head:
+        return
+    if current is not None and not _known_revision(engine, current):
+        raise LibraryError(
+            f"{_display(url)}: this library was made by a newer Briefer (schema {current}); "
+            "update Briefer to open it"
+        )
+    backup = _backup(url, current)
+    try:
+        command.upgrade(alembic_config(engine), "head")
+    except Exception as exc:
+        where = f"; the original is kept at {backup}" if backup else ""
+        raise LibraryError(f"{_display(url)}: upgrading the library failed{where}: {exc}") from exc
+
+
+def _known_revision(engine: Engine, revision: str) -> bool:
+    script = ScriptDirectory.from_config(alembic_config(engine))
+    try:
+        return script.get_revision(revision) is not None
+    except (ResolutionError, CommandError):
+        return False
+
+
+def _create_new(engine: Engine) -> None:
+    metadata.create_all(engine)
+    with engine.begin() as connection:
+        backend_for(engine).install(connection)
+    command.stamp(alembic_config(engine), "head")
+
+
+def _backup(url: str, revision: str | None) -> Path | None:
+    path = sqlite_path(url)
+    if path is None or not path.exists():
+        return None
+    stamp = dt.datetime.now().strftime("%Y%m%d-%H%M%S")
+    backup = path.with_name(f"{path.stem}.backup-{revision or 'unversioned'}-{stamp}{path.suffix}")
+    shutil.copy2(path, backup)
+    for suffix in ("-wal", "-shm"):
+        side = path.with_name(path.name + suffix)
+        if side.exists():
+            shutil.copy2(side, backup.with_name(backup.name + suffix))
+    return backup
+
+
+def _display(url: str) -> str:
+    path = sqlite_path(url)
+    if path is not None:
+        return str(path)
+    from sqlalchemy.engine import make_url
+
+    return make_url(url).render_as_string(hide_password=True)
+
+
+def _first_line(exc: BaseException) -> str:
+    return str(getattr(exc, "orig", exc)).splitlines()[0] if str(exc) else type(exc).__name__

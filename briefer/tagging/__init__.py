@@ -1,0 +1,1 @@
+"""Automatic, explainable tags: countries, themes and the meeting a document reports on."""
