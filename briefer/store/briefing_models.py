@@ -2,7 +2,9 @@
 
 Items quote a passage by id (the text is never copied, so an export always quotes
 the stored passage verbatim) or hold the analyst's own text. ``version`` supports
-optimistic locking when a team shares one library.
+optimistic locking when a team shares one library. A quote may cite further passages
+(``BriefingItemSource``): the same sentence republished in other documents, quoted once
+and cited with every source.
 """
 
 from __future__ import annotations
@@ -21,6 +23,7 @@ class Briefing(Base):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     title: Mapped[str] = mapped_column(String(500))
+    subtitle: Mapped[str | None] = mapped_column(Text)  # e.g. the meeting the brief prepares
     purpose: Mapped[str | None] = mapped_column(Text)
     audience: Mapped[str | None] = mapped_column(String(300))
     author: Mapped[str | None] = mapped_column(String(300))
@@ -76,3 +79,22 @@ class BriefingItem(Base):
     note: Mapped[str | None] = mapped_column(Text)  # the analyst's note on a quote
 
     section: Mapped[BriefingSection] = relationship(back_populates="items")
+    also_sources: Mapped[list[BriefingItemSource]] = relationship(
+        order_by="BriefingItemSource.position",
+        cascade="all, delete-orphan",
+        passive_deletes=True,
+    )
+
+
+class BriefingItemSource(Base):
+    """Another passage a quote also cites: the same text republished in another document."""
+
+    __tablename__ = "briefing_item_source"
+
+    item_id: Mapped[int] = mapped_column(
+        ForeignKey("briefing_item.id", ondelete="CASCADE"), primary_key=True
+    )
+    passage_id: Mapped[int] = mapped_column(
+        ForeignKey("passage.id", ondelete="RESTRICT"), primary_key=True, index=True
+    )
+    position: Mapped[int] = mapped_column(Integer, default=0)
