@@ -70,9 +70,15 @@ class Quote:
 
 @dataclass
 class Note:
-    """A remark set apart from the body (e.g. the Kosovo designation footnote, an empty section)."""
+    """A remark set apart from the body (e.g. the Kosovo designation footnote, an empty section).
+
+    ``marker`` is set when the note explains a marker in the text before it (``"*"`` for
+    "Kosovo*"): the composer places it right after the block of the marked text, so a
+    writer may show it there as a note or move it to that page's foot as a footnote.
+    """
 
     text: str
+    marker: str | None = None
 
 
 @dataclass
@@ -117,4 +123,6 @@ class BriefingDocument:
     citation_mode: CitationMode = "inline"
     language: str = "en"
     # Footnotes that are not citations, keyed by the marker used in the text ("*": Kosovo).
+    # Each is also placed in ``blocks`` as a ``Note`` with that ``marker`` right after its
+    # first use: render the Note (in place or as a page footnote), not this entry again.
     footnotes: dict[str, str] = field(default_factory=dict)
