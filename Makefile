@@ -20,7 +20,7 @@ run: $(STAMP)
 test: $(STAMP)
 	scripts/system-deps test
 	QT_QPA_PLATFORM=offscreen $(BIN)/python -m pytest
-	$(BIN)/ruff check briefer tests benchmarks scripts db
+	$(BIN)/ruff check .
 	$(BIN)/lint-imports
 
 bench: $(STAMP)

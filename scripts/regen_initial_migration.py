@@ -8,6 +8,8 @@ development. Once a release ships, add new revisions instead
 from __future__ import annotations
 
 import re
+import subprocess
+import sys
 import tempfile
 from pathlib import Path
 
@@ -40,6 +42,9 @@ def main() -> None:
     head, tail = source.split(marker, 1)
     source = head + marker + FTS_INSTALL + tail
     path.write_text(source)
+    ruff = Path(sys.executable).with_name("ruff")
+    subprocess.run([str(ruff), "check", "--fix", "--quiet", str(path)], check=False)
+    subprocess.run([str(ruff), "format", "--quiet", str(path)], check=False)
     print(f"wrote {path}")
 
 

@@ -1,0 +1,78 @@
+"""Running core jobs off the GUI thread.
+
+Core jobs are plain generators (import, re-tag, export) that yield progress or results
+and check a ``CancelToken`` between steps. ``Job`` runs one in the thread pool and turns
+each yielded value into a signal, so widgets only connect signals and never block.
+"""
+
+from __future__ import annotations
+
+import traceback
+from collections.abc import Callable, Iterator
+from typing import Any
+
+from PySide6.QtCore import QObject, QRunnable, QThreadPool, Signal
+
+from briefer.domain.errors import BrieferError, Cancelled
+from briefer.domain.progress import CancelToken, Progress
+
+
+class JobSignals(QObject):
+    progress = Signal(int, int, str)  # done, total (-1 when unknown), message
+    item = Signal(object)  # anything else the generator yields
+    finished = Signal(object)  # the generator's return value
+    failed = Signal(str)  # one line for the user
+    cancelled = Signal()
+
+
+class Job(QRunnable):
+    """Run ``make(cancel)`` (a generator function) in the global thread pool."""
+
+    def __init__(self, make: Callable[[CancelToken], Iterator[Any]]) -> None:
+        super().__init__()
+        self.setAutoDelete(True)
+        self.signals = JobSignals()
+        self.cancel_token = CancelToken()
+        self._make = make
+
+    def cancel(self) -> None:
+        self.cancel_token.cancel()
+
+    def start(self, pool: QThreadPool | None = None) -> Job:
+        (pool or QThreadPool.globalInstance()).start(self)
+        return self
+
+    def run(self) -> None:  # runs on a worker thread
+        signals = self.signals
+        try:
+            generator = self._make(self.cancel_token)
+            while True:
+                self.cancel_token.raise_if_cancelled()
+                try:
+                    value = next(generator)
+                except StopIteration as stop:
+                    signals.finished.emit(stop.value)
+                    return
+                if isinstance(value, Progress):
+                    signals.progress.emit(
+                        value.done, -1 if value.total is None else value.total, value.message
+                    )
+                else:
+                    signals.item.emit(value)
+        except Cancelled:
+            signals.cancelled.emit()
+        except BrieferError as exc:
+            signals.failed.emit(str(exc))
+        except Exception as exc:  # a bug: show it rather than lose it silently
+            traceback.print_exc()
+            signals.failed.emit(f"unexpected error: {type(exc).__name__}: {exc}")
+
+
+def call_in_background(function: Callable[[], Any]) -> Job:
+    """A one-shot job for a single slow call (a search, a facet count)."""
+
+    def one_shot(_cancel: CancelToken) -> Iterator[Any]:
+        return function()
+        yield  # pragma: no cover - makes this a generator
+
+    return Job(one_shot)
