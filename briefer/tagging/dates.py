@@ -213,13 +213,43 @@ _MONTH_NAMES: dict[int, tuple[str, ...]] = {
 
 MONTHS: dict[str, int] = {name: number for number, names in _MONTH_NAMES.items() for name in names}
 
-_WEEKDAYS = (
-    "monday tuesday wednesday thursday friday saturday sunday "
-    "montag dienstag mittwoch donnerstag freitag samstag sonntag "
-    "maandag dinsdag woensdag donderdag vrijdag zaterdag zondag "
-    "ponedeljek torek sreda četrtek petek sobota nedelja "
-    "lundi mardi mercredi jeudi vendredi samedi dimanche"
-).split()
+_WEEKDAYS = [
+    "monday",
+    "tuesday",
+    "wednesday",
+    "thursday",
+    "friday",
+    "saturday",
+    "sunday",
+    "montag",
+    "dienstag",
+    "mittwoch",
+    "donnerstag",
+    "freitag",
+    "samstag",
+    "sonntag",
+    "maandag",
+    "dinsdag",
+    "woensdag",
+    "donderdag",
+    "vrijdag",
+    "zaterdag",
+    "zondag",
+    "ponedeljek",
+    "torek",
+    "sreda",
+    "četrtek",
+    "petek",
+    "sobota",
+    "nedelja",
+    "lundi",
+    "mardi",
+    "mercredi",
+    "jeudi",
+    "vendredi",
+    "samedi",
+    "dimanche",
+]
 
 _MONTH = "(?:" + "|".join(sorted(map(re.escape, MONTHS), key=len, reverse=True)) + r")\.?"
 _DAY = r"\d{1,2}(?!\d)(?:st|nd|rd|th)?\.?"
