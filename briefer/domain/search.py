@@ -15,7 +15,9 @@ class SearchRequest:
 
     Filters of one kind are OR-ed (any of the themes), kinds are AND-ed. A theme
     filter includes the theme's children; a country filter may name a group
-    (``group:wb6``), which selects its members.
+    (``group:wb6``), which selects its members; ``EL`` and ``UK`` mean ``GR`` and ``GB``.
+    The date range applies to the meeting's start date when the document is linked to a
+    meeting that has one, else to the document's publication date (inclusive bounds).
     """
 
     query: str = ""
@@ -27,6 +29,7 @@ class SearchRequest:
     limit: int = 50
     offset: int = 0
     sort: SortOrder = "relevance"
+    with_facets: bool = True  # facet counts cost a query each: a list without them is faster
 
 
 @dataclass(frozen=True)

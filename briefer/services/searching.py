@@ -1,0 +1,171 @@
+"""Searching the library: a ``SearchRequest`` in, a ``SearchPage`` out.
+
+The text query is parsed and folded here (never raises), matched by the library's search
+backend, and combined with the facet filters of ``briefer.store.queries``. Snippets are
+cut from the original passage text, so the marked words are the passage's own.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Collection, Mapping, Sequence
+from typing import TypeVar
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from briefer.domain.errors import NotFound
+from briefer.domain.search import FacetCount, MeetingRef, SearchHit, SearchPage, SearchRequest
+from briefer.store import queries
+from briefer.store.library import Library
+from briefer.store.models import Country, Meeting, Theme
+from briefer.store.search import TextMatch
+from briefer.store.search.query import Term, parse_query, positive_terms
+from briefer.store.search.snippets import make_snippet
+
+K = TypeVar("K", str, int)
+
+
+def search(library: Library, request: SearchRequest) -> SearchPage:
+    """One page of hits, the total and (unless ``with_facets`` is off) the facet counts."""
+    node = parse_query(request.query)
+    match = library.search.text_match(node) if node is not None else None
+    terms = positive_terms(node)
+    with library.sessions() as session:
+        filters = resolve_filters(session, request)
+        page_ids = session.execute(
+            queries.hits_statement(
+                match,
+                filters,
+                sort=request.sort,
+                limit=max(request.limit, 0),
+                offset=max(request.offset, 0),
+            )
+        ).all()
+        total = session.execute(queries.count_statement(match, filters)).scalar_one()
+        hits = _hits(session, [(pid, rank) for pid, rank in page_ids], terms)
+        facets = _facets(session, match, filters) if request.with_facets else {}
+    return SearchPage(hits=hits, total=total, facets=facets)
+
+
+def resolve_filters(session: Session, request: SearchRequest) -> queries.Filters:
+    """Turn what the user named into ids and codes; raises ``NotFound`` for unknown names."""
+    themes = None
+    if request.themes:
+        known = set(session.scalars(select(Theme.id).where(Theme.id.in_(request.themes))))
+        _require_known("theme", request.themes, known, "briefer themes")
+        themes = queries.theme_with_descendants(session, request.themes)
+    countries = None
+    if request.countries:
+        countries = _resolve_countries(session, request.countries)
+    meetings = None
+    if request.meetings:
+        known_ids = set(session.scalars(select(Meeting.id).where(Meeting.id.in_(request.meetings))))
+        _require_known("meeting", request.meetings, known_ids, "briefer meetings")
+        meetings = tuple(sorted(set(request.meetings)))
+    return queries.Filters(
+        themes=themes,
+        countries=countries,
+        meetings=meetings,
+        date_from=request.date_from,
+        date_to=request.date_to,
+    )
+
+
+def _resolve_countries(session: Session, named: tuple[str, ...]) -> tuple[str, ...]:
+    codes: set[str] = set()
+    plain: list[str] = []
+    for value in named:
+        code = queries.normalise_country(value)
+        if code.startswith(queries.GROUP_PREFIX):
+            group = code[len(queries.GROUP_PREFIX) :]
+            members = queries.group_members(session, group)
+            if members is None:
+                raise NotFound(f"country group '{group}' is not in the library")
+            codes.update(members)
+        else:
+            plain.append(code)
+    if plain:
+        known = set(session.scalars(select(Country.code).where(Country.code.in_(plain))))
+        _require_known("country", plain, known, "briefer countries")
+        codes.update(plain)
+    return tuple(sorted(codes))
+
+
+def _require_known(
+    kind: str, named: Sequence[object], known: Collection[object], hint: str
+) -> None:
+    missing = [str(v) for v in named if v not in known]
+    if missing:
+        listed = ", ".join(f"'{m}'" for m in missing)
+        raise NotFound(f"{kind} {listed} is not in the library (see `{hint}`)")
+
+
+def _hits(
+    session: Session, page: list[tuple[int, float | None]], terms: list[Term]
+) -> list[SearchHit]:
+    ids = [pid for pid, _rank in page]
+    rows = queries.hit_rows(session, ids)
+    tags = queries.tags_of(session, ids)
+    hits: list[SearchHit] = []
+    for pid, rank in page:
+        row = rows[pid]
+        meeting = None
+        if row["meeting_id"] is not None:
+            meeting = MeetingRef(
+                id=row["meeting_id"],
+                title=row["meeting_title"],
+                start_date=row["start_date"],
+                end_date=row["end_date"],
+                city=row["city"],
+            )
+        themes, countries = tags[pid]
+        hits.append(
+            SearchHit(
+                passage_id=pid,
+                document_id=row["document_id"],
+                document_title=row["document_title"],
+                meeting=meeting,
+                paragraph=row["paragraph"],
+                kind=row["kind"],
+                text=row["text"],
+                snippet=make_snippet(row["text"], terms),
+                themes=tuple(themes),
+                countries=tuple(countries),
+                published=row["published"],
+                rank=rank,
+            )
+        )
+    return hits
+
+
+def _facets(
+    session: Session, match: TextMatch | None, filters: queries.Filters
+) -> dict[str, list[FacetCount]]:
+    """Disjunctive facet counts: each facet ignores its own selection, applies the rest."""
+    closure = queries.theme_closure(session)
+    theme_counts: dict[str, int] = {}
+    if closure:
+        statement = queries.theme_facet_statement(match, filters, closure)
+        theme_counts = dict(session.execute(statement).tuples().all())
+    country_counts = dict(
+        session.execute(queries.country_facet_statement(match, filters)).tuples().all()
+    )
+    meeting_counts = dict(
+        session.execute(queries.meeting_facet_statement(match, filters)).tuples().all()
+    )
+    theme_names = queries.theme_labels(session)
+    country_names = queries.country_labels(session, country_counts)
+    meeting_names = queries.meeting_labels(session, meeting_counts)
+    return {
+        "themes": _ranked(theme_counts, theme_names),
+        "countries": _ranked(country_counts, country_names),
+        "meetings": _ranked(meeting_counts, meeting_names),
+    }
+
+
+def _ranked(counts: Mapping[K, int], labels: Mapping[K, str]) -> list[FacetCount]:
+    facets = [
+        FacetCount(key=str(key), label=labels.get(key, str(key)), count=count)
+        for key, count in counts.items()
+    ]
+    return sorted(facets, key=lambda f: (-f.count, f.label))

@@ -1,0 +1,356 @@
+"""Search SQL shared by every backend: facet filters, hits, totals and facet counts.
+
+The backend contributes only the text condition (``TextMatch``); everything here is plain
+SQLAlchemy Core that SQLite and PostgreSQL both run.
+
+Choices a user can notice (also in docs/cli.md):
+
+- A passage's **date** is its meeting's start date when the document is linked to a meeting
+  that has one, else the document's publication date. A date filter leaves out passages
+  with neither.
+- Filters of one kind are OR-ed, kinds are AND-ed. A theme includes its descendants; a
+  country group (``group:ID``) means its members (membership dates are not applied);
+  ``EL``/``UK`` mean ``GR``/``GB``. Tag links marked ``excluded`` (a manual removal) never
+  count, neither for filters nor for facet counts.
+- **Facet counts are disjunctive**: the counts of one facet apply the text query and every
+  *other* filter but not the facet's own selection, so a user can see what ticking another
+  theme would add. A parent theme counts each passage under it once.
+
+Filters are correlated ``EXISTS`` clauses, never ``fts.rowid IN (SELECT ...)``: SQLite
+pushes the latter into FTS5 as one lookup per value (seconds at a million passages).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import (
+    ColumnElement,
+    Select,
+    exists,
+    false,
+    func,
+    literal,
+    select,
+    union_all,
+    values,
+)
+from sqlalchemy import column as sql_column
+from sqlalchemy.orm import Session
+
+from briefer.store.models import (
+    Country,
+    CountryGroupMember,
+    Document,
+    Meeting,
+    Passage,
+    PassageCountry,
+    PassageTheme,
+    Theme,
+)
+from briefer.store.search import TextMatch
+
+passage = Passage.__table__
+document = Document.__table__
+meeting = Meeting.__table__
+passage_theme = PassageTheme.__table__
+passage_country = PassageCountry.__table__
+
+COUNTRY_ALIASES = {"EL": "GR", "UK": "GB"}
+GROUP_PREFIX = "group:"
+FACETS = ("themes", "countries", "meetings")
+
+
+@dataclass(frozen=True)
+class Filters:
+    """Resolved facet filters: theme ids with descendants, country codes with group members."""
+
+    themes: tuple[str, ...] | None = None
+    countries: tuple[str, ...] | None = None
+    meetings: tuple[int, ...] | None = None
+    date_from: dt.date | None = None
+    date_to: dt.date | None = None
+
+    def without(self, facet: str) -> Filters:
+        """The same filters minus one facet's own selection (for disjunctive counts)."""
+        return Filters(
+            themes=None if facet == "themes" else self.themes,
+            countries=None if facet == "countries" else self.countries,
+            meetings=None if facet == "meetings" else self.meetings,
+            date_from=self.date_from,
+            date_to=self.date_to,
+        )
+
+
+# --- resolving what the user named -----------------------------------------------------
+
+
+def theme_with_descendants(session: Session, theme_ids: Iterable[str]) -> tuple[str, ...]:
+    """The themes named plus every theme below them (the tree is small: read it whole)."""
+    children: dict[str | None, list[str]] = {}
+    for theme_id, parent_id in session.execute(select(Theme.id, Theme.parent_id)):
+        children.setdefault(parent_id, []).append(theme_id)
+    result: list[str] = []
+    pending = list(dict.fromkeys(theme_ids))
+    while pending:
+        current = pending.pop()
+        if current in result:
+            continue
+        result.append(current)
+        pending.extend(children.get(current, ()))
+    return tuple(sorted(result))
+
+
+def normalise_country(code: str) -> str:
+    """``el`` → ``GR``, ``UK`` → ``GB``; other codes upper-cased; groups left as named."""
+    code = code.strip()
+    if code.lower().startswith(GROUP_PREFIX):
+        return GROUP_PREFIX + code[len(GROUP_PREFIX) :].strip()
+    code = code.upper()
+    return COUNTRY_ALIASES.get(code, code)
+
+
+def group_members(session: Session, group_id: str) -> tuple[str, ...] | None:
+    """The member codes of a country group, or None when no such group exists."""
+    from briefer.store.models import CountryGroup
+
+    group = session.get(CountryGroup, group_id)
+    if group is None:
+        group = session.scalars(
+            select(CountryGroup).where(func.lower(CountryGroup.id) == group_id.lower())
+        ).first()
+    if group is None:
+        return None
+    codes = session.scalars(
+        select(CountryGroupMember.country_code).where(CountryGroupMember.group_id == group.id)
+    )
+    return tuple(sorted(codes))
+
+
+# --- conditions -------------------------------------------------------------------------
+
+
+def passage_date() -> ColumnElement[Any]:
+    """The date a passage is filtered and sorted by (meeting start, else publication)."""
+    return func.coalesce(meeting.c.start_date, document.c.published)
+
+
+def _has_theme(theme_ids: Sequence[str]) -> ColumnElement[bool]:
+    return exists().where(
+        passage_theme.c.passage_id == passage.c.id,
+        passage_theme.c.theme_id.in_(theme_ids),
+        passage_theme.c.excluded == false(),
+    )
+
+
+def _has_country(codes: Sequence[str]) -> ColumnElement[bool]:
+    return exists().where(
+        passage_country.c.passage_id == passage.c.id,
+        passage_country.c.country_code.in_(codes),
+        passage_country.c.excluded == false(),
+    )
+
+
+def filter_conditions(filters: Filters) -> list[ColumnElement[bool]]:
+    """WHERE clauses over passage / document / meeting for the given filters."""
+    conditions: list[ColumnElement[bool]] = []
+    if filters.themes is not None:
+        conditions.append(_has_theme(filters.themes))
+    if filters.countries is not None:
+        conditions.append(_has_country(filters.countries))
+    if filters.meetings is not None:
+        conditions.append(document.c.meeting_id.in_(filters.meetings))
+    if filters.date_from is not None:
+        conditions.append(passage_date() >= filters.date_from)
+    if filters.date_to is not None:
+        conditions.append(passage_date() <= filters.date_to)
+    return conditions
+
+
+def _needs_meeting(filters: Filters) -> bool:
+    return filters.date_from is not None or filters.date_to is not None
+
+
+def _base(
+    columns: Sequence[Any], match: TextMatch | None, filters: Filters, *, with_meeting: bool
+) -> Select[Any]:
+    """SELECT columns FROM passage (joined to the text match) WHERE every filter holds."""
+    source = passage.join(document, document.c.id == passage.c.document_id)
+    if with_meeting or _needs_meeting(filters):
+        source = source.outerjoin(meeting, meeting.c.id == document.c.meeting_id)
+    where = filter_conditions(filters)
+    if match is not None and not match.negated:
+        source = match.source.join(source, match.passage_id == passage.c.id)
+        where.append(match.condition)
+    elif match is not None:
+        matching = select(match.passage_id).select_from(match.source).where(match.condition)
+        where.append(passage.c.id.not_in(matching))
+    return select(*columns).select_from(source).where(*where)
+
+
+# --- statements -----------------------------------------------------------------------
+
+
+def hits_statement(
+    match: TextMatch | None,
+    filters: Filters,
+    *,
+    sort: str = "relevance",
+    limit: int = 50,
+    offset: int = 0,
+) -> Select[Any]:
+    """(passage id, rank) of one page of hits, best first (or newest first for ``date``)."""
+    rank = match.rank if match is not None else None
+    in_document_order = [passage.c.document_id, passage.c.position]
+    if sort == "date":
+        date = passage_date()
+        order = [date.is_(None), date.desc(), *in_document_order]
+    else:
+        order = ([rank] if rank is not None else []) + in_document_order
+    columns = [passage.c.id, rank if rank is not None else literal(None)]
+    statement = _base(columns, match, filters, with_meeting=sort == "date")
+    return statement.order_by(*order).limit(limit).offset(offset)
+
+
+def count_statement(match: TextMatch | None, filters: Filters) -> Select[Any]:
+    """The number of passages the query and filters select."""
+    return _base([func.count()], match, filters, with_meeting=False)
+
+
+def theme_closure(session: Session) -> list[tuple[str, str]]:
+    """(ancestor, descendant) pairs of the theme tree, each theme its own ancestor too."""
+    parents = dict(session.execute(select(Theme.id, Theme.parent_id)).tuples().all())
+    pairs: list[tuple[str, str]] = []
+    for theme_id in parents:
+        current: str | None = theme_id
+        seen: set[str] = set()
+        while current is not None and current not in seen:  # guard against cycles
+            seen.add(current)
+            pairs.append((current, theme_id))
+            current = parents.get(current)
+    return pairs
+
+
+def theme_facet_statement(
+    match: TextMatch | None, filters: Filters, closure: Sequence[tuple[str, str]]
+) -> Select[Any]:
+    """Passages per theme (a parent counting each passage below it once); needs a closure."""
+    filters = filters.without("themes")
+    tree = (
+        values(sql_column("ancestor"), sql_column("descendant"), name="theme_tree")
+        .data(list(closure))
+        .cte("theme_tree")
+    )
+    tagged = _base(
+        [passage_theme.c.passage_id, tree.c.ancestor], match, filters, with_meeting=False
+    )
+    tagged = (
+        tagged.join_from(passage, passage_theme, passage_theme.c.passage_id == passage.c.id)
+        .join(tree, tree.c.descendant == passage_theme.c.theme_id)
+        .where(passage_theme.c.excluded == false())
+        .distinct()
+        .subquery()
+    )
+    return select(tagged.c.ancestor, func.count()).group_by(tagged.c.ancestor)
+
+
+def country_facet_statement(match: TextMatch | None, filters: Filters) -> Select[Any]:
+    """Passages per country code."""
+    filters = filters.without("countries")
+    statement = _base(
+        [passage_country.c.country_code, func.count()], match, filters, with_meeting=False
+    )
+    return (
+        statement.join_from(passage, passage_country, passage_country.c.passage_id == passage.c.id)
+        .where(passage_country.c.excluded == false())
+        .group_by(passage_country.c.country_code)
+    )
+
+
+def meeting_facet_statement(match: TextMatch | None, filters: Filters) -> Select[Any]:
+    """Passages per meeting (passages of documents without a meeting are not counted)."""
+    filters = filters.without("meetings")
+    statement = _base([document.c.meeting_id, func.count()], match, filters, with_meeting=False)
+    return statement.where(document.c.meeting_id.is_not(None)).group_by(document.c.meeting_id)
+
+
+# --- hydrating a page -------------------------------------------------------------------
+
+
+def hit_rows(session: Session, passage_ids: Sequence[int]) -> dict[int, Mapping[str, Any]]:
+    """Passage, document and meeting fields of the given passages, by passage id."""
+    if not passage_ids:
+        return {}
+    statement = (
+        select(
+            passage.c.id.label("passage_id"),
+            passage.c.paragraph,
+            passage.c.kind,
+            passage.c.text,
+            document.c.id.label("document_id"),
+            document.c.title.label("document_title"),
+            document.c.published,
+            meeting.c.id.label("meeting_id"),
+            meeting.c.title.label("meeting_title"),
+            meeting.c.start_date,
+            meeting.c.end_date,
+            meeting.c.city,
+        )
+        .select_from(
+            passage.join(document, document.c.id == passage.c.document_id).outerjoin(
+                meeting, meeting.c.id == document.c.meeting_id
+            )
+        )
+        .where(passage.c.id.in_(passage_ids))
+    )
+    return {row.passage_id: row for row in session.execute(statement).mappings()}
+
+
+def tags_of(session: Session, passage_ids: Sequence[int]) -> dict[int, tuple[list[str], list[str]]]:
+    """(theme ids, country codes) of each passage, excluded links left out, sorted."""
+    tags: dict[int, tuple[list[str], list[str]]] = {pid: ([], []) for pid in passage_ids}
+    if not passage_ids:
+        return tags
+    themes = select(
+        passage_theme.c.passage_id, passage_theme.c.theme_id, literal(0).label("kind")
+    ).where(passage_theme.c.passage_id.in_(passage_ids), passage_theme.c.excluded == false())
+    countries = select(
+        passage_country.c.passage_id, passage_country.c.country_code, literal(1)
+    ).where(passage_country.c.passage_id.in_(passage_ids), passage_country.c.excluded == false())
+    for pid, key, kind in session.execute(union_all(themes, countries)):
+        tags[pid][kind].append(key)
+    for theme_ids, codes in tags.values():
+        theme_ids.sort()
+        codes.sort()
+    return tags
+
+
+def theme_labels(session: Session) -> dict[str, str]:
+    return dict(session.execute(select(Theme.id, Theme.label)).tuples().all())
+
+
+def country_labels(session: Session, codes: Iterable[str]) -> dict[str, str]:
+    codes = list(codes)
+    if not codes:
+        return {}
+    rows = session.execute(select(Country.code, Country.name).where(Country.code.in_(codes)))
+    return dict(rows.tuples().all())
+
+
+def meeting_labels(session: Session, ids: Iterable[int]) -> dict[int, str]:
+    ids = list(ids)
+    if not ids:
+        return {}
+    rows = session.execute(
+        select(Meeting.id, Meeting.title, Meeting.start_date, Meeting.city).where(
+            Meeting.id.in_(ids)
+        )
+    )
+    labels: dict[int, str] = {}
+    for mid, title, start, city in rows:
+        parts = [title or f"meeting {mid}", city, start.isoformat() if start else None]
+        labels[mid] = ", ".join(p for p in parts if p)
+    return labels
