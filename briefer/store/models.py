@@ -152,6 +152,25 @@ class Theme(Base):
     position: Mapped[int] = mapped_column(Integer, default=0)
 
 
+class ThemeCue(Base):
+    """A cue phrase of a theme in the library's active taxonomy (syntax: docs/taxonomy.md).
+
+    The library keeps its own copy of the taxonomy so that a user's edits (new themes,
+    labels, cues) live with the library and are never overwritten by the shipped file.
+    """
+
+    __tablename__ = "theme_cue"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    theme_id: Mapped[str] = mapped_column(
+        ForeignKey("theme.id", ondelete="CASCADE", onupdate="CASCADE"), index=True
+    )
+    position: Mapped[int] = mapped_column(Integer, default=0)
+    cue: Mapped[str] = mapped_column(Text)
+    weight: Mapped[float] = mapped_column(Float, default=1.0)
+    negative: Mapped[bool] = mapped_column(Boolean, default=False)
+
+
 class Country(Base):
     """A country or territory: ISO 3166 alpha-2 (``XK`` for Kosovo, ``GR``/``GB`` stored)."""
 

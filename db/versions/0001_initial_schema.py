@@ -169,6 +169,26 @@ def upgrade() -> None:
         batch_op.create_index(batch_op.f("ix_document_meeting_id"), ["meeting_id"], unique=False)
 
     op.create_table(
+        "theme_cue",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("theme_id", sa.String(length=100), nullable=False),
+        sa.Column("position", sa.Integer(), nullable=False),
+        sa.Column("cue", sa.Text(), nullable=False),
+        sa.Column("weight", sa.Float(), nullable=False),
+        sa.Column("negative", sa.Boolean(), nullable=False),
+        sa.ForeignKeyConstraint(
+            ["theme_id"],
+            ["theme.id"],
+            name=op.f("fk_theme_cue_theme_id_theme"),
+            onupdate="CASCADE",
+            ondelete="CASCADE",
+        ),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_theme_cue")),
+    )
+    with op.batch_alter_table("theme_cue", schema=None) as batch_op:
+        batch_op.create_index(batch_op.f("ix_theme_cue_theme_id"), ["theme_id"], unique=False)
+
+    op.create_table(
         "passage",
         sa.Column("id", sa.Integer(), nullable=False),
         sa.Column("document_id", sa.Integer(), nullable=False),
@@ -350,6 +370,10 @@ def downgrade() -> None:
         batch_op.drop_index("ix_passage_document_position")
 
     op.drop_table("passage")
+    with op.batch_alter_table("theme_cue", schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f("ix_theme_cue_theme_id"))
+
+    op.drop_table("theme_cue")
     with op.batch_alter_table("document", schema=None) as batch_op:
         batch_op.drop_index(batch_op.f("ix_document_meeting_id"))
 
