@@ -24,6 +24,10 @@ class RawBlock:
     kind: BlockKind = "body"
     footnote_marker: str | None = None  # for footnote blocks: the marker they define ("1", "*")
     level: int = 0  # heading level (1 = top) or list nesting
+    # Lines of one plain-text paragraph (no blank line between them) share a group, so
+    # cleaning can see a caption directly above its credit and segmentation can re-join
+    # hard-wrapped lines; None means the block stands alone (HTML, DOCX, PDF paragraphs).
+    group: int | None = None
 
 
 @dataclass(frozen=True)

@@ -1,0 +1,320 @@
+"""Segmentation: cleaned blocks become quotable passages pointing into the cleaned text.
+
+Guarantees, whatever the format: ``text[p.start:p.end] == p.text`` for every passage;
+footnote text is a ``footnote`` passage placed after the body and linked (by marker) to
+the passage carrying the marker; Markdown emphasis is gone from plain-text and Markdown
+passages; the content hash depends only on the passages' normalised text, so the same
+document in another format or under another name hashes the same.
+
+Paragraph labels (what a citation names): a document that numbers its paragraphs keeps
+its numbers ("7", "3.2"), and its unnumbered paragraphs get the label "" (cited by their
+position under a heading); otherwise body paragraphs and list items are numbered 1, 2,
+3… in order. Headings never take a number (label ""); footnotes are "fn 1", "fn *".
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import re
+import unicodedata
+from collections.abc import Iterable
+from dataclasses import dataclass, replace
+
+from briefer.ingest.dates import parse_date
+from briefer.ingest.model import BlockKind, CleanDocument, CleanPassage, ExtractedDocument, RawBlock
+
+_SUPER_TO_DIGIT = str.maketrans("⁰¹²³⁴⁵⁶⁷⁸⁹", "0123456789")
+_DIGIT_TO_SUPER = str.maketrans("0123456789", "⁰¹²³⁴⁵⁶⁷⁸⁹")
+_SENTENCE_END = re.compile(r"[.!?;:,\"”’»)\]]$")
+
+# Markdown emphasis: **bold**, __bold__, *italic*, _italic_ (never a lone "Union*").
+_EMPHASIS = [
+    re.compile(r"\*\*(?=\S)(.+?)(?<=\S)\*\*"),
+    re.compile(r"(?<!\w)__(?=\S)(.+?)(?<=\S)__(?!\w)"),
+    re.compile(r"(?<![\w*])\*(?=[^\s*])([^*\n]*?[^\s*])\*(?![\w*])"),
+    re.compile(r"(?<!\w)_(?=[^\s_])([^_\n]*?[^\s_])_(?!\w)"),
+]
+_MD_LINK = re.compile(r"!?\[([^\]\n]+)\]\((?:[^)\s]+)(?:\s+\"[^\"]*\")?\)")
+_MD_FOOTNOTE_REF = re.compile(r"\[\^([^\]\s]+)\]")
+
+# Footnote definitions at the start of a block: "¹ Such as…", "[1] Such as…", "* Ministers…".
+_FOOTNOTE_DEFINITIONS = [
+    re.compile(r"^([¹²³⁴⁵⁶⁷⁸⁹⁰]{1,3})\s*(?=\S)"),
+    re.compile(r"^\[(\d{1,3})\]\s*(?=\S)"),
+    re.compile(r"^(\*{1,3})(?!\*)\s*(?=\S)"),
+]
+_NUMBERED = re.compile(r"^(\d{1,3}(?:\.\d{1,3}){0,3})[.)]?\s+(?=\S)|^\((\d{1,3})\)\s+(?=\S)")
+_NUMBERED_STRICT = re.compile(r"^(?:\d{1,3}(?:\.\d{1,3}){0,3}[.)]|\(\d{1,3}\))\s+(?=\S)")
+_BLOCK_SEPARATOR = "\n\n"
+MAX_TITLE_CHARS = 250
+
+
+@dataclass
+class _Unit:
+    """A block on its way to becoming a passage: the text written, and the part quoted."""
+
+    kind: BlockKind
+    written: str  # as it goes into the cleaned text (with its number or footnote marker)
+    quote_from: int  # offset in ``written`` where the passage text starts
+    label: str = ""
+    marker: str | None = None  # for footnotes: the marker defined
+
+
+def segment(document: ExtractedDocument) -> CleanDocument:
+    """Passages, cleaned text, title, published date and content hash for a cleaned document."""
+    plain = document.format in ("txt", "md")
+    blocks = [b for b in document.blocks if b.text.strip()]
+    if plain:
+        blocks = _merge_wrapped_lines(blocks)
+        blocks = [replace(b, text=strip_markdown(b.text)) for b in blocks]
+    blocks = [replace(b, text=" ".join(b.text.split())) for b in blocks]
+    blocks = [b for b in blocks if b.text]
+    if plain:
+        _mark_plain_headings(blocks)
+
+    body, footnotes = _split_footnotes(blocks)
+    units = _number(body) + footnotes
+    text, passages = _layout(units)
+    _link_footnotes(passages)
+    return CleanDocument(
+        path=document.path,
+        format=document.format,
+        text=text,
+        passages=passages,
+        sha256=content_hash(p.text for p in passages),
+        title=_title(document, body),
+        url=document.url,
+        publisher=document.publisher,
+        published=document.published or _dateline(body),
+        language=document.language,
+        removed=list(document.removed),
+    )
+
+
+def content_hash(texts: Iterable[str]) -> str:
+    """sha256 of the passages' texts, NFC-normalised with whitespace collapsed."""
+    digest = hashlib.sha256()
+    for text in texts:
+        digest.update(unicodedata.normalize("NFC", " ".join(text.split())).encode("utf-8"))
+        digest.update(b"\n")
+    return digest.hexdigest()
+
+
+def strip_markdown(text: str) -> str:
+    """Emphasis markers and link syntax out, words kept: ``**prevention**`` → ``prevention``."""
+    if "*" not in text and "_" not in text and "[" not in text:
+        return text
+    text = _MD_FOOTNOTE_REF.sub(lambda m: f"[{m.group(1)}]", text)
+    text = _MD_LINK.sub(r"\1", text)
+    for pattern in _EMPHASIS:
+        text = pattern.sub(r"\1", text)
+    return text
+
+
+def _merge_wrapped_lines(blocks: list[RawBlock]) -> list[RawBlock]:
+    """Re-join lines of a plain-text paragraph that were hard-wrapped at a fixed width."""
+    out: list[RawBlock] = []
+    i = 0
+    while i < len(blocks):
+        j = i
+        while (
+            j + 1 < len(blocks)
+            and blocks[i].group is not None
+            and blocks[j + 1].group == blocks[i].group
+        ):
+            j += 1
+        out.extend(_merge_group(blocks[i : j + 1]))
+        i = j + 1
+    return out
+
+
+def _merge_group(lines: list[RawBlock]) -> list[RawBlock]:
+    if len(lines) < 2:
+        return lines
+    width = max(len(b.text) for b in lines)
+    if width < 50 or width > 120:
+        return lines  # short lines (addresses, dates) or one paragraph per line
+    merged: list[RawBlock] = [lines[0]]
+    last_line = lines[0].text  # the last physical line of merged[-1]
+    for block in lines[1:]:
+        last = merged[-1]
+        if (
+            last.kind == "body"
+            and block.kind == "body"
+            and len(last_line) >= 0.7 * width
+            and not _NUMBERED_STRICT.match(block.text)
+        ):
+            merged[-1] = replace(last, text=_join(last.text, block.text))
+        else:
+            merged.append(block)
+        last_line = block.text
+    return merged
+
+
+def _join(left: str, right: str) -> str:
+    if re.search(r"[^\W\d_]-$", left) and right[:1].islower():
+        return left[:-1] + right  # a word hyphenated at the line end
+    return f"{left} {right}"
+
+
+def _mark_plain_headings(blocks: list[RawBlock]) -> None:
+    """Plain text has no markup: a short line without closing punctuation is a heading."""
+    for index, block in enumerate(blocks):
+        if block.kind != "body":
+            continue
+        text = block.text
+        if index == 0 and len(text) <= MAX_TITLE_CHARS and not text.endswith("."):
+            block.kind = "heading"
+            block.level = 1
+            continue
+        words = text.split()
+        if (
+            len(text) <= 120
+            and len(words) <= 14
+            and text[:1].isalpha()
+            and text[:1].isupper()
+            and not _SENTENCE_END.search(text)
+            and not _starts_footnote(text)
+            and parse_date(text) is None
+        ):
+            block.kind = "heading"
+            block.level = 2
+
+
+def _starts_footnote(text: str) -> bool:
+    return any(p.match(text) for p in _FOOTNOTE_DEFINITIONS)
+
+
+def _split_footnotes(blocks: list[RawBlock]) -> tuple[list[RawBlock], list[_Unit]]:
+    """Footnote blocks (given by the reader, or a marker line some other block refers to)."""
+    body: list[RawBlock] = []
+    notes: list[_Unit] = []
+    candidates: list[tuple[int, str, int]] = []  # (block index, marker, text start)
+    for index, block in enumerate(blocks):
+        if block.kind == "footnote":
+            continue
+        for pattern in _FOOTNOTE_DEFINITIONS:
+            match = pattern.match(block.text)
+            if match:
+                candidates.append((index, match.group(1), match.end()))
+                break
+    texts = [b.text for b in blocks]
+    accepted = {
+        index: (marker, start)
+        for index, marker, start in candidates
+        if any(_carries(t, marker) for i, t in enumerate(texts) if i != index)
+    }
+    for index, block in enumerate(blocks):
+        if block.kind == "footnote":
+            marker = (block.footnote_marker or str(len(notes) + 1)).strip()
+            shown = marker.translate(_DIGIT_TO_SUPER) if marker.isdigit() else marker
+            written = f"{shown} {block.text}"
+            notes.append(_Unit("footnote", written, len(shown) + 1, marker=_normal(marker)))
+        elif index in accepted:
+            marker, start = accepted[index]
+            notes.append(_Unit("footnote", block.text, start, marker=_normal(marker)))
+        else:
+            body.append(block)
+    for note in notes:
+        note.label = f"fn {note.marker}"
+    return body, notes
+
+
+def _normal(marker: str) -> str:
+    return marker.translate(_SUPER_TO_DIGIT)
+
+
+def _marker_pattern(marker: str) -> re.Pattern[str]:
+    digits = _normal(marker)
+    if digits.isdigit():
+        sup = re.escape(digits.translate(_DIGIT_TO_SUPER))
+        return re.compile(rf"(?<=[^\s¹²³⁴⁵⁶⁷⁸⁹⁰]){sup}(?![¹²³⁴⁵⁶⁷⁸⁹⁰])|(?<=\S)\[{digits}\]")
+    return re.compile(rf"(?<=[\w.,;:)\"”’]){re.escape(marker)}(?![\w*])")
+
+
+def _carries(text: str, marker: str) -> bool:
+    return _marker_pattern(marker).search(text) is not None
+
+
+def _number(blocks: list[RawBlock]) -> list[_Unit]:
+    quotable = [b for b in blocks if b.kind in ("body", "list_item")]
+    numbered = [b for b in quotable if _NUMBERED_STRICT.match(b.text)]
+    numbers_paragraphs = len(numbered) >= 2 and len(numbered) * 5 >= len(quotable) * 2
+    units: list[_Unit] = []
+    counter = 0
+    for block in blocks:
+        if block.kind == "heading":
+            units.append(_Unit("heading", block.text, 0))
+            continue
+        kind: BlockKind = "list_item" if block.kind == "list_item" else "body"
+        if numbers_paragraphs:
+            match = _NUMBERED.match(block.text) if _NUMBERED_STRICT.match(block.text) else None
+            if match:
+                label = match.group(1) or match.group(2)
+                units.append(_Unit(kind, block.text, match.end(), label=label))
+            else:
+                units.append(_Unit(kind, block.text, 0))
+        else:
+            counter += 1
+            units.append(_Unit(kind, block.text, 0, label=str(counter)))
+    return units
+
+
+def _layout(units: list[_Unit]) -> tuple[str, list[CleanPassage]]:
+    parts: list[str] = []
+    passages: list[CleanPassage] = []
+    offset = 0
+    for position, unit in enumerate(units):
+        if parts:
+            parts.append(_BLOCK_SEPARATOR)
+            offset += len(_BLOCK_SEPARATOR)
+        start = offset + unit.quote_from
+        parts.append(unit.written)
+        offset += len(unit.written)
+        passages.append(
+            CleanPassage(
+                position=position,
+                paragraph=unit.label,
+                kind=unit.kind,
+                text=unit.written[unit.quote_from :],
+                start=start,
+                end=offset,
+                footnote_marker=unit.marker,
+            )
+        )
+    return "".join(parts), passages
+
+
+def _link_footnotes(passages: list[CleanPassage]) -> None:
+    markers = {p.footnote_marker for p in passages if p.kind == "footnote" and p.footnote_marker}
+    patterns = {m: _marker_pattern(m) for m in markers}
+    for passage in passages:
+        if passage.kind == "footnote" and passage.footnote_marker == "*":
+            continue
+        for marker, pattern in patterns.items():
+            if passage.footnote_marker == marker:
+                continue
+            if pattern.search(passage.text):
+                passage.footnote_markers.append(marker)
+
+
+def _title(document: ExtractedDocument, body: list[RawBlock]) -> str | None:
+    for block in body[:3]:
+        if block.kind == "heading" and len(block.text) <= MAX_TITLE_CHARS:
+            return block.text
+    if document.title:
+        return " ".join(document.title.split())
+    if body and len(body[0].text) <= MAX_TITLE_CHARS:
+        return body[0].text
+    return None
+
+
+def _dateline(body: list[RawBlock]) -> dt.date | None:
+    """A line holding only a date near the top is the publication date ("March 21, 2015")."""
+    for block in body[:6]:
+        if len(block.text) <= 40:
+            date = parse_date(block.text)
+            if date is not None:
+                return date
+    return None

@@ -1,0 +1,348 @@
+"""Importing files and folders into the library: one transaction per document.
+
+``import_paths`` is a generator so that both shells can show progress and cancel between
+files: it yields a ``Progress`` before each file and an ``ImportOutcome`` after it, and
+returns an ``ImportReport``. Each document (its row, passages, footnote links, tags,
+meeting link and full-text rows) is written in one transaction: a failure, a cancel or
+a killed process leaves either the whole document or nothing of it.
+
+Speed: parsing dominates; rows are written with bulk ``INSERT`` statements (no per-row
+ORM objects except the document itself, which the meeting service needs).
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Generator, Iterable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Literal
+
+from sqlalchemy import insert, select
+from sqlalchemy.exc import IntegrityError, SQLAlchemyError
+from sqlalchemy.orm import Session
+
+from briefer.domain.progress import CancelToken, Progress
+from briefer.ingest.model import CleanDocument
+from briefer.ingest.pipeline import prepare_document
+from briefer.ingest.readers import ReadError, is_supported, supported_suffixes
+from briefer.services.meetings import attach_meeting
+from briefer.store.library import Library
+from briefer.store.models import (
+    AUTOMATIC,
+    Country,
+    Document,
+    Passage,
+    PassageCountry,
+    PassageFootnote,
+    PassageTheme,
+    Theme,
+)
+from briefer.tagging.pipeline import DocumentTags, Tagger, load_tagger
+
+Status = Literal["imported", "duplicate", "failed"]
+
+
+@dataclass(frozen=True)
+class ImportOutcome:
+    """What happened to one file."""
+
+    path: Path
+    status: Status
+    document_id: int | None = None  # the new document, or the one it duplicates
+    passages: int = 0
+    title: str | None = None
+    reason: str | None = None  # why it failed
+
+    @property
+    def message(self) -> str:
+        if self.status == "imported":
+            return f"imported as document {self.document_id} ({self.passages} passages)"
+        if self.status == "duplicate":
+            return f"duplicate of document {self.document_id}, nothing changed"
+        return f"failed: {self.reason}"
+
+
+@dataclass
+class ImportReport:
+    outcomes: list[ImportOutcome] = field(default_factory=list)
+    cancelled: bool = False
+
+    def count(self, status: Status) -> int:
+        return sum(1 for o in self.outcomes if o.status == status)
+
+    @property
+    def failed(self) -> bool:
+        return any(o.status == "failed" for o in self.outcomes)
+
+
+ImportEvent = Progress | ImportOutcome
+
+
+def import_paths(
+    library: Library,
+    paths: Iterable[Path | str],
+    *,
+    cancel: CancelToken | None = None,
+    tagger: Tagger | None = None,
+) -> Generator[ImportEvent, None, ImportReport]:
+    """Import files and folders (recursively, supported suffixes only, sorted).
+
+    Yields ``Progress`` before each file and ``ImportOutcome`` after it; returns the
+    ``ImportReport``. Cancelling stops before the next file (finished files stay).
+    """
+    files = list(_expand(paths))
+    report = ImportReport()
+    if tagger is None:
+        tagger = load_tagger()
+    known = _Reference.load(library)
+    total = len(files)
+    for done, (path, problem) in enumerate(files):
+        if cancel is not None and cancel.cancelled:
+            report.cancelled = True
+            break
+        yield Progress(done, total, str(path))
+        if problem is not None:
+            outcome = ImportOutcome(path, "failed", reason=problem)
+        else:
+            outcome = import_file(library, path, tagger=tagger, reference=known)
+        report.outcomes.append(outcome)
+        yield outcome
+    else:
+        yield Progress(total, total, "done")
+    return report
+
+
+def import_all(library: Library, paths: Iterable[Path | str]) -> ImportReport:
+    """Run ``import_paths`` to the end (for scripts and tests)."""
+    events = import_paths(library, paths)
+    while True:
+        try:
+            next(events)
+        except StopIteration as stop:
+            report: ImportReport = stop.value
+            return report
+
+
+def import_file(
+    library: Library,
+    path: Path,
+    *,
+    tagger: Tagger | None = None,
+    reference: _Reference | None = None,
+) -> ImportOutcome:
+    """Read, clean, segment, tag and store one file; never raises for a bad file."""
+    try:
+        document = prepare_document(path)
+    except ReadError as exc:
+        return ImportOutcome(path, "failed", reason=str(exc))
+    except MemoryError:
+        return ImportOutcome(path, "failed", reason="too large to read into memory")
+    except RecursionError:
+        return ImportOutcome(path, "failed", reason="too deeply nested to read")
+    tagger = tagger or load_tagger()
+    reference = reference or _Reference.load(library)
+    try:
+        tags = tagger.tag_document(document)
+    except Exception as exc:  # a tagger bug must not stop the import of other files
+        return ImportOutcome(path, "failed", reason=f"tagging failed ({type(exc).__name__}: {exc})")
+    try:
+        with library.session() as session:
+            existing = _find_duplicate(session, document.sha256)
+            if existing is not None:
+                return ImportOutcome(path, "duplicate", document_id=existing, title=document.title)
+            document_id = store_document(session, library, document, tags, reference)
+    except IntegrityError:
+        # Another writer stored the same content between our check and our insert.
+        with library.session() as session:
+            existing = _find_duplicate(session, document.sha256)
+        if existing is not None:
+            return ImportOutcome(path, "duplicate", document_id=existing, title=document.title)
+        return ImportOutcome(path, "failed", reason="the library refused the document")
+    except SQLAlchemyError as exc:
+        reason = str(getattr(exc, "orig", exc)).splitlines()[0]
+        return ImportOutcome(path, "failed", reason=f"cannot write to the library ({reason})")
+    return ImportOutcome(
+        path,
+        "imported",
+        document_id=document_id,
+        passages=len(document.passages),
+        title=document.title,
+    )
+
+
+def store_document(
+    session: Session,
+    library: Library,
+    document: CleanDocument,
+    tags: DocumentTags,
+    reference: _Reference,
+) -> int:
+    """Write one document and everything hanging off it in the caller's transaction."""
+    row = Document(
+        file_name=document.path.name,
+        source_path=str(document.path.resolve()),
+        format=document.format,
+        sha256=document.sha256,
+        title=document.title,
+        publisher=document.publisher,
+        url=document.url,
+        language=document.language,
+        published=document.published,
+        text=document.text,
+        removed_lines=[{"line": r.line, "rule": r.rule} for r in document.removed],
+    )
+    session.add(row)
+    session.flush()
+    passage_rows = [
+        {
+            "document_id": row.id,
+            "position": p.position,
+            "paragraph": p.paragraph,
+            "kind": p.kind,
+            "text": p.text,
+            "start": p.start,
+            "end": p.end,
+        }
+        for p in document.passages
+    ]
+    ids: dict[int, int] = {}
+    if passage_rows:
+        result = session.execute(
+            insert(Passage).returning(Passage.id, Passage.position, sort_by_parameter_order=True),
+            passage_rows,
+        )
+        ids = {position: passage_id for passage_id, position in result}
+    _store_footnotes(session, document, ids)
+    _store_tags(session, tags, ids, reference)
+    attach_meeting(session, row, tags.meeting)
+    connection = session.connection()
+    library.search.index(connection, ((ids[p.position], p.text) for p in document.passages))
+    return row.id
+
+
+def _store_footnotes(session: Session, document: CleanDocument, ids: dict[int, int]) -> None:
+    notes = {
+        p.footnote_marker: p.position
+        for p in reversed(document.passages)
+        if p.kind == "footnote" and p.footnote_marker
+    }
+    links = [
+        {"passage_id": ids[p.position], "footnote_id": ids[notes[m]], "marker": m}
+        for p in document.passages
+        for m in dict.fromkeys(p.footnote_markers)
+        if m in notes and notes[m] != p.position
+    ]
+    if links:
+        session.execute(insert(PassageFootnote), links)
+
+
+def _store_tags(
+    session: Session, tags: DocumentTags, ids: dict[int, int], reference: _Reference
+) -> None:
+    countries: dict[tuple[int, str], dict[str, Any]] = {}
+    themes: dict[tuple[int, str], dict[str, Any]] = {}
+    for position, passage_tags in tags.passages.items():
+        passage_id = ids.get(position)
+        if passage_id is None:
+            continue
+        for match in passage_tags.countries:
+            if match.code not in reference.countries:
+                continue
+            key = (passage_id, match.code)
+            row = countries.setdefault(
+                key,
+                {
+                    "passage_id": passage_id,
+                    "country_code": match.code,
+                    "origin": AUTOMATIC,
+                    "excluded": False,
+                    "confidence": match.confidence,
+                    "evidence": [],
+                },
+            )
+            row["confidence"] = max(row["confidence"] or 0.0, match.confidence)
+            row["evidence"].extend(e.as_dict() for e in match.evidence)
+        for theme in passage_tags.themes:
+            if theme.theme_id not in reference.themes:
+                continue
+            key = (passage_id, theme.theme_id)
+            row = themes.setdefault(
+                key,
+                {
+                    "passage_id": passage_id,
+                    "theme_id": theme.theme_id,
+                    "origin": AUTOMATIC,
+                    "excluded": False,
+                    "score": theme.score,
+                    "evidence": [],
+                },
+            )
+            row["score"] = max(row["score"] or 0.0, theme.score)
+            row["evidence"].extend(e.as_dict() for e in theme.evidence)
+    if countries:
+        session.execute(insert(PassageCountry), list(countries.values()))
+    if themes:
+        session.execute(insert(PassageTheme), list(themes.values()))
+
+
+def _find_duplicate(session: Session, sha256: str) -> int | None:
+    return session.scalar(select(Document.id).where(Document.sha256 == sha256))
+
+
+@dataclass(frozen=True)
+class _Reference:
+    """Country codes and theme ids the library knows (tags naming others are skipped)."""
+
+    countries: frozenset[str]
+    themes: frozenset[str]
+
+    @classmethod
+    def load(cls, library: Library) -> _Reference:
+        with library.session() as session:
+            return cls(
+                frozenset(session.scalars(select(Country.code))),
+                frozenset(session.scalars(select(Theme.id))),
+            )
+
+
+def _expand(paths: Iterable[Path | str]) -> Iterator[tuple[Path, str | None]]:
+    """Files to import, each with a problem found before reading (or None)."""
+    seen: set[Path] = set()
+    for given in paths:
+        path = Path(given)
+        if path.is_dir():
+            for file in _walk(path):
+                if file not in seen:
+                    seen.add(file)
+                    yield file, None
+        elif path.exists() or path.is_symlink():
+            if path in seen:
+                continue
+            seen.add(path)
+            if is_supported(path):
+                yield path, None
+            else:
+                yield (
+                    path,
+                    (
+                        f"unsupported format {path.suffix or '(no suffix)'} "
+                        f"(supported: {', '.join(supported_suffixes())})"
+                    ),
+                )
+        else:
+            yield path, "no such file or folder"
+
+
+def _walk(folder: Path) -> list[Path]:
+    """Supported files under ``folder``, sorted; hidden and Office lock files skipped."""
+    found: list[Path] = []
+    for root, dirs, names in os.walk(folder):
+        dirs[:] = sorted(d for d in dirs if not d.startswith("."))
+        for name in names:
+            if name.startswith((".", "~$")):
+                continue
+            file = Path(root) / name
+            if is_supported(file):
+                found.append(file)
+    return sorted(found)
