@@ -66,6 +66,7 @@ LINE_RULES: list[LineRule] = [
         "byline",
         # Agency codes at the end of wire stories: "jil/bk (Reuters/EU)", "dj/rc (AFP, dpa)".
         r"^[a-z]{2,4}(?:/[a-z]{2,4})+\s*(?:\([^)]{1,60}\))?$",
+        r"^\([a-z]{2,4}(?:/[a-z]{2,4})+(?:,\s*[\w .-]{2,30}){0,4}\)$",
         # "By Jane Doe": names are capitalised, so this rule is case-sensitive.
         r"^(?i:by|von|par|di|avtor|autor|author|written by|text)\s*:?\s+"
         r"[A-ZÀ-ÖØ-ÞĀ-Ž][\w.'’-]+(?:\s+(?:and|und|et|in|i|&)?\s*[A-ZÀ-ÖØ-ÞĀ-Ž][\w.'’-]+){0,4}$",
@@ -135,6 +136,9 @@ REPUBLISHER_RULES: list[re.Pattern[str]] = [
 # space before it is the icon's own signature; after a plain space, only before punctuation,
 # so Slavic "i" ("Bosna i Hercegovina") is never touched.
 _LINK_MARKER = re.compile(r"(?<=[\w)])(?:\u00a0i(?=[\s,.;:)]|$)| i(?=[,.;:)]))")
+# Once a document shows such markers, an "i" after a name and before a lowercase word
+# ("Lindqvist i and") is one too; Slavic "i" joins capitalised names ("Bosna i Hercegovina").
+_LOOSE_LINK_MARKER = re.compile(r"\b([A-ZÀ-Ž][^\W\d_]{1,40}) i(?= [a-z])")
 
 _PRESS_HEADER = re.compile(
     r"^(?:press|media)\s+(?:contacts?|enquiries|inquiries|office)|^contacts?\s+(?:for the )?"
@@ -148,6 +152,10 @@ _CONTACT_LINE = re.compile(
     r"https?://|www\.|inquiries|enquiries|spokesperson|press officer|europe direct",
     re.IGNORECASE,
 )
+_CONTACT_LABEL = re.compile(
+    r"^(?:mail|e-?mail|phone|tel\.?|telephone|fax|mobile|mob\.?|gsm|telefon|address|adresse)\s*:?$",
+    re.IGNORECASE,
+)
 _CREDIT_FOR_CAPTION = {"photo-credit"}
 _SENTENCE_END = re.compile(r"[.!?:;\"”»]$")
 
@@ -157,7 +165,8 @@ def clean(document: ExtractedDocument) -> ExtractedDocument:
     removed = list(document.removed)
     publisher = document.publisher
     published = document.published
-    blocks = [_strip_link_markers(block, removed) for block in document.blocks]
+    loose = any(_LINK_MARKER.search(block.text) for block in document.blocks)
+    blocks = [_strip_link_markers(block, removed, loose) for block in document.blocks]
 
     verdicts: list[str | None] = []
     for block in blocks:
@@ -209,10 +218,12 @@ def republisher(line: str) -> tuple[str | None, object] | None:
     return None
 
 
-def _strip_link_markers(block: RawBlock, removed: list[RemovedLine]) -> RawBlock:
+def _strip_link_markers(block: RawBlock, removed: list[RemovedLine], loose: bool) -> RawBlock:
     if "i" not in block.text:
         return block
     text = _LINK_MARKER.sub("", block.text)
+    if loose:
+        text = _LOOSE_LINK_MARKER.sub(r"\1", text)
     if text == block.text:
         return block
     removed.append(RemovedLine(block.text, "link-marker"))
@@ -249,7 +260,7 @@ def _mark_press_contacts(blocks: list[RawBlock], verdicts: list[str | None]) -> 
 def _is_contact_line(text: str) -> bool:
     if len(text) > MAX_FURNITURE_CHARS:
         return False
-    if _CONTACT_LINE.search(text):
+    if _CONTACT_LINE.search(text) or _CONTACT_LABEL.match(text):
         return True
     # A bare name ("Christian WIGAND"): two to five capitalised words, no sentence punctuation.
     words = text.split()
@@ -261,16 +272,48 @@ def _is_contact_line(text: str) -> bool:
 
 
 def _mark_navigation_lists(blocks: list[RawBlock], verdicts: list[str | None]) -> None:
-    """Numbered navigation items next to skip links ("3. Skip to more DW sites", "4. Home")."""
-    numbered = re.compile(r"^\d{1,2}[.)]\s+\S.{0,40}$")
-    for i, verdict in enumerate(verdicts):
-        if verdict != "skip-link" or not numbered.match(blocks[i].text):
-            continue
-        for step in (-1, 1):
-            j = i + step
-            while 0 <= j < len(blocks) and verdicts[j] in (None, "skip-link"):
-                if verdicts[j] is None:
-                    if not numbered.match(blocks[j].text) or blocks[j].group != blocks[i].group:
-                        break
+    """Numbered menus ("1. Home", "2. The Ministry"…) next to skip links or above the text.
+
+    A run of three or more short numbered lines counting up from 1, with no sentence
+    punctuation, before the first real paragraph (or touching a skip link) is a menu.
+    """
+    first_paragraph = next(
+        (i for i, b in enumerate(blocks) if verdicts[i] is None and len(b.text) > 200),
+        len(blocks),
+    )
+    i = 0
+    while i < len(blocks):
+        run = _menu_run(blocks, verdicts, i)
+        if len(run) >= 3 or (run and _touches_skip_link(verdicts, run)):
+            if run[0] < first_paragraph or _touches_skip_link(verdicts, run):
+                for j in run:
                     verdicts[j] = "navigation"
-                j += step
+            i = run[-1] + 1
+        else:
+            i += 1
+
+
+def _menu_run(blocks: list[RawBlock], verdicts: list[str | None], start: int) -> list[int]:
+    run: list[int] = []
+    expected = 1
+    j = start
+    while j < len(blocks):
+        if verdicts[j] == "skip-link":
+            j += 1
+            expected += 1
+            continue
+        match = _MENU_ITEM.match(blocks[j].text)
+        if verdicts[j] is not None or match is None or int(match.group(1)) != expected:
+            break
+        run.append(j)
+        expected += 1
+        j += 1
+    return run
+
+
+def _touches_skip_link(verdicts: list[str | None], run: list[int]) -> bool:
+    neighbours = (run[0] - 1, run[-1] + 1)
+    return any(0 <= n < len(verdicts) and verdicts[n] == "skip-link" for n in neighbours)
+
+
+_MENU_ITEM = re.compile(r"^(\d{1,2})[.)]\s+[^\s.!?;:,]+(?:\s+[^\s.!?;:,]+){0,4}$")

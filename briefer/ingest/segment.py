@@ -45,7 +45,7 @@ _FOOTNOTE_DEFINITIONS = [
     re.compile(r"^(\*{1,3})(?!\*)\s*(?=\S)"),
 ]
 _NUMBERED = re.compile(r"^(\d{1,3}(?:\.\d{1,3}){0,3})[.)]?\s+(?=\S)|^\((\d{1,3})\)\s+(?=\S)")
-_NUMBERED_STRICT = re.compile(r"^(?:\d{1,3}(?:\.\d{1,3}){0,3}[.)]|\(\d{1,3}\))\s+(?=\S)")
+_NUMBERED_STRICT = re.compile(r"^(?:\d{1,3}(?:\.\d{1,3}){1,3}\.?|\d{1,3}[.)]|\(\d{1,3}\))\s+(?=\S)")
 _BLOCK_SEPARATOR = "\n\n"
 MAX_TITLE_CHARS = 250
 
@@ -238,27 +238,47 @@ def _carries(text: str, marker: str) -> bool:
 
 
 def _number(blocks: list[RawBlock]) -> list[_Unit]:
+    """Labels: the document's own paragraph numbers if it has them, else 1, 2, 3…
+
+    A numbered line whose text starts in lower case ("1. to set up teams…") is an item of
+    a list, not a numbered paragraph. In a numbered document, list items take the number
+    of the paragraph they belong to; other unnumbered paragraphs get "".
+    """
+    numbered = [b for b in blocks if b.kind != "heading" and _numbered_paragraph(b.text)]
+    multilevel = any(re.match(r"^\d{1,3}\.\d", b.text) for b in numbered)
     quotable = [b for b in blocks if b.kind in ("body", "list_item")]
-    numbered = [b for b in quotable if _NUMBERED_STRICT.match(b.text)]
-    numbers_paragraphs = len(numbered) >= 2 and len(numbered) * 5 >= len(quotable) * 2
+    numbers_paragraphs = len(numbered) >= 2 and (
+        multilevel or len(numbered) >= 5 or len(numbered) * 5 >= len(quotable) * 2
+    )
     units: list[_Unit] = []
     counter = 0
+    current = ""
     for block in blocks:
         if block.kind == "heading":
             units.append(_Unit("heading", block.text, 0))
             continue
-        kind: BlockKind = "list_item" if block.kind == "list_item" else "body"
-        if numbers_paragraphs:
-            match = _NUMBERED.match(block.text) if _NUMBERED_STRICT.match(block.text) else None
-            if match:
-                label = match.group(1) or match.group(2)
-                units.append(_Unit(kind, block.text, match.end(), label=label))
-            else:
-                units.append(_Unit(kind, block.text, 0))
-        else:
+        match = _NUMBERED.match(block.text) if _NUMBERED_STRICT.match(block.text) else None
+        is_item = block.kind == "list_item" or (
+            match is not None and block.text[match.end() : match.end() + 1].islower()
+        )
+        kind: BlockKind = "list_item" if is_item else "body"
+        if not numbers_paragraphs:
             counter += 1
             units.append(_Unit(kind, block.text, 0, label=str(counter)))
+        elif match and not is_item:
+            current = match.group(1) or match.group(2)
+            units.append(_Unit(kind, block.text, match.end(), label=current))
+        elif is_item:
+            units.append(_Unit(kind, block.text, 0, label=current))
+        else:
+            current = ""
+            units.append(_Unit(kind, block.text, 0))
     return units
+
+
+def _numbered_paragraph(text: str) -> bool:
+    match = _NUMBERED.match(text) if _NUMBERED_STRICT.match(text) else None
+    return match is not None and not text[match.end() : match.end() + 1].islower()
 
 
 def _layout(units: list[_Unit]) -> tuple[str, list[CleanPassage]]:
