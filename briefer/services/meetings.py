@@ -1,11 +1,72 @@
-"""Linking documents to meetings (placeholder: the tagging issue fills this in)."""
+"""Linking documents to meetings, listing meetings, and the analyst's corrections.
+
+Documents of one meeting (a joint statement and a news report of the same forum) share
+one ``Meeting`` row. Grouping is conservative: two guesses are the same meeting only
+when both have dates that overlap, nothing they state conflicts (series, city, country,
+dates), and they agree on the series, the title, or the city with the same dates. A
+wrong merge would file a quote under the wrong meeting, which is worse than two rows an
+analyst can see side by side.
+
+An analyst's correction (``set_meeting``) is stored as a ``ManualCorrection`` keyed by
+the document's content hash, holding the whole corrected meeting. ``attach_meeting``
+applies it before looking at any guess, so it survives re-tagging and deleting and
+re-importing the document.
+"""
 
 from __future__ import annotations
 
+import datetime as dt
+import re
+import unicodedata
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from briefer.store.models import Document
+from briefer.domain.errors import BrieferError, NotFound
+from briefer.store.models import (
+    AUTOMATIC,
+    MANUAL,
+    Country,
+    Document,
+    ManualCorrection,
+    Meeting,
+    Passage,
+)
 from briefer.tagging.model import MeetingGuess
+
+MEETING_CORRECTION = "meeting"
+FIELDS = ("title", "series", "start_date", "end_date", "city", "country", "format")
+_DATE_FIELDS = ("start_date", "end_date")
+# EU texts write Greece and the United Kingdom as EL and UK; the library stores ISO codes.
+_EU_CODES = {"EL": "GR", "UK": "GB"}
+
+
+class MeetingValueError(BrieferError):
+    """A meeting correction that cannot be stored as given (end before start, bad code)."""
+
+
+@dataclass(frozen=True)
+class MeetingSummary:
+    """A meeting as lists show it; unknown fields are None."""
+
+    id: int
+    title: str | None
+    series: str | None
+    start_date: dt.date | None
+    end_date: dt.date | None
+    city: str | None
+    country: str | None
+    format: str | None
+    confidence: float | None
+    origin: str
+    documents: int
+    passages: int
+
+
+# ---------------------------------------------------------------------------------------
+# Attaching (the importer and re-tagging call this)
 
 
 def attach_meeting(session: Session, document: Document, guess: MeetingGuess | None) -> None:
@@ -14,3 +75,272 @@ def attach_meeting(session: Session, document: Document, guess: MeetingGuess | N
     Called by the importer inside the document's transaction, after the document row is
     flushed. A manual correction stored for this content wins over the guess.
     """
+    previous = document.meeting_id
+    fields = correction_fields(session, document.sha256)
+    if fields is not None:
+        document.meeting = _manual_meeting(session, fields)
+        document.meeting_origin = MANUAL
+    elif guess is None or not _states_anything(guess):
+        document.meeting = None
+        document.meeting_origin = AUTOMATIC
+    else:
+        document.meeting = _automatic_meeting(session, guess, exclude=document.id)
+        document.meeting_origin = AUTOMATIC
+    session.flush()
+    if previous is not None and previous != document.meeting_id:
+        _drop_if_empty(session, previous)
+
+
+def _states_anything(guess: MeetingGuess) -> bool:
+    return any(getattr(guess, name) is not None for name in FIELDS if name != "format")
+
+
+def _automatic_meeting(session: Session, guess: MeetingGuess, exclude: int | None) -> Meeting:
+    for meeting in _overlapping(session, guess):
+        if _same_meeting(meeting, guess):
+            if meeting.origin == AUTOMATIC:
+                _fill_unknown(meeting, guess)
+            return meeting
+    meeting = Meeting(
+        title=guess.title,
+        series=guess.series,
+        start_date=guess.start_date,
+        end_date=guess.end_date or guess.start_date,
+        city=guess.city,
+        country=guess.country,
+        format=guess.format,
+        confidence=guess.confidence,
+        origin=AUTOMATIC,
+        evidence=[e.as_dict() for e in guess.evidence],
+    )
+    session.add(meeting)
+    return meeting
+
+
+def _overlapping(session: Session, guess: MeetingGuess) -> list[Meeting]:
+    """Meetings with at least one document whose dates overlap the guess's dates."""
+    if guess.start_date is None:
+        return []
+    end = guess.end_date or guess.start_date
+    query = (
+        select(Meeting)
+        .where(
+            Meeting.start_date.is_not(None),
+            Meeting.start_date <= end,
+            func.coalesce(Meeting.end_date, Meeting.start_date) >= guess.start_date,
+            Meeting.documents.any(),
+        )
+        .order_by(Meeting.id)
+    )
+    return list(session.scalars(query))
+
+
+def _same_meeting(meeting: Meeting, guess: MeetingGuess) -> bool:
+    """Conservative: dates overlap (checked by the query), nothing conflicts, and one
+    strong agreement (series, title, or city with exactly the same dates)."""
+    pairs = [
+        (meeting.series, guess.series),
+        (meeting.city, guess.city),
+        (meeting.country, guess.country),
+    ]
+    if any(a is not None and b is not None and _norm(a) != _norm(b) for a, b in pairs):
+        return False
+    same_series = meeting.series is not None and meeting.series == guess.series
+    same_title = meeting.title is not None and _norm(meeting.title) == _norm(guess.title or "")
+    same_days = (meeting.start_date, meeting.end_date) == (
+        guess.start_date,
+        guess.end_date or guess.start_date,
+    )
+    same_city = meeting.city is not None and _norm(meeting.city) == _norm(guess.city or "")
+    if meeting.title and guess.title and not same_title and not same_series:
+        return same_city and same_days
+    return same_series or same_title or (same_city and same_days)
+
+
+def _fill_unknown(meeting: Meeting, guess: MeetingGuess) -> None:
+    """A second document of the same meeting may state what the first did not."""
+    for name in FIELDS:
+        if getattr(meeting, name) is None and getattr(guess, name) is not None:
+            setattr(meeting, name, getattr(guess, name))
+    meeting.confidence = max(meeting.confidence or 0.0, guess.confidence)
+    meeting.evidence = list(meeting.evidence or []) + [e.as_dict() for e in guess.evidence]
+
+
+def _norm(text: str) -> str:
+    folded = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode().casefold()
+    return re.sub(r"[\W_]+", " ", folded).strip()
+
+
+def _drop_if_empty(session: Session, meeting_id: int) -> None:
+    meeting = session.get(Meeting, meeting_id)
+    if meeting is not None and not meeting.documents:
+        session.delete(meeting)
+        session.flush()
+
+
+def prune_meetings(session: Session) -> int:
+    """Delete meetings no document links to (left behind by deleted documents)."""
+    empty = list(session.scalars(select(Meeting).where(~Meeting.documents.any())))
+    for meeting in empty:
+        session.delete(meeting)
+    session.flush()
+    return len(empty)
+
+
+# ---------------------------------------------------------------------------------------
+# Corrections
+
+
+def correction_fields(session: Session, sha256: str) -> dict[str, Any] | None:
+    """The meeting an analyst set for this content (latest correction), or None."""
+    row = session.scalars(
+        select(ManualCorrection)
+        .where(
+            ManualCorrection.document_sha256 == sha256,
+            ManualCorrection.kind == MEETING_CORRECTION,
+        )
+        .order_by(ManualCorrection.id.desc())
+        .limit(1)
+    ).first()
+    if row is None:
+        return None
+    stored = row.payload.get("fields", {})
+    fields: dict[str, Any] = {name: stored.get(name) for name in FIELDS}
+    for name in _DATE_FIELDS:
+        if fields[name] is not None:
+            fields[name] = dt.date.fromisoformat(fields[name])
+    return fields
+
+
+def _manual_meeting(session: Session, fields: dict[str, Any]) -> Meeting:
+    """The manual meeting with exactly these fields (shared by documents corrected alike)."""
+    query = select(Meeting).where(Meeting.origin == MANUAL)
+    for name in FIELDS:
+        column = getattr(Meeting, name)
+        value = fields[name]
+        query = query.where(column.is_(None) if value is None else column == value)
+    meeting = session.scalars(query.order_by(Meeting.id).limit(1)).first()
+    if meeting is None:
+        meeting = Meeting(origin=MANUAL, confidence=1.0, evidence=[], **fields)
+        session.add(meeting)
+    return meeting
+
+
+def set_meeting(session: Session, document_id: int, changes: dict[str, Any]) -> Meeting:
+    """Correct the meeting of one document; fields not in ``changes`` keep their value.
+
+    A value of None (or an empty string) clears a field. A start date without an end date
+    makes a one-day meeting. The corrected meeting is stored against the document's
+    content hash, so it survives re-tagging and re-importing.
+    """
+    document = session.get(Document, document_id)
+    if document is None:
+        raise NotFound(f"document {document_id}: no such document in the library")
+    unknown = set(changes) - set(FIELDS)
+    if unknown:
+        raise MeetingValueError(f"unknown meeting field(s): {', '.join(sorted(unknown))}")
+    current = document.meeting
+    fields: dict[str, Any] = {
+        name: getattr(current, name) if current is not None else None for name in FIELDS
+    }
+    old = (fields["start_date"], fields["end_date"])
+    for name, value in changes.items():
+        fields[name] = _clean_value(session, name, value)
+    _check_dates(document_id, fields, changes, old)
+    payload = {
+        "fields": {
+            name: value.isoformat() if isinstance(value, dt.date) else value
+            for name, value in fields.items()
+        }
+    }
+    session.add(
+        ManualCorrection(document_sha256=document.sha256, kind=MEETING_CORRECTION, payload=payload)
+    )
+    session.flush()
+    attach_meeting(session, document, None)
+    assert document.meeting is not None
+    return document.meeting
+
+
+def _clean_value(session: Session, name: str, value: Any) -> Any:
+    if isinstance(value, str):
+        value = " ".join(value.split()) or None
+    if value is None:
+        return None
+    if name in _DATE_FIELDS and not isinstance(value, dt.date):
+        raise MeetingValueError(f"{name}: {value!r} is not a date (use YYYY-MM-DD)")
+    if name == "country":
+        code = _EU_CODES.get(str(value).upper(), str(value).upper())
+        if not re.fullmatch(r"[A-Z]{2}", code):
+            raise MeetingValueError(f"country: {value!r} is not a two-letter country code")
+        known = session.scalar(select(func.count()).select_from(Country))
+        if known and session.get(Country, code) is None:
+            raise MeetingValueError(f"country: {value!r} is not a country the library knows")
+        return code
+    return value
+
+
+def _check_dates(
+    document_id: int, fields: dict[str, Any], changes: dict[str, Any], old: tuple[Any, Any]
+) -> None:
+    """Complete and check the dates; a moved start moves a one-day meeting's end with it."""
+    start, end = fields["start_date"], fields["end_date"]
+    start_moved = "start_date" in changes and "end_date" not in changes and start is not None
+    if start_moved and (end is None or old[0] == old[1] or end < start):
+        end = start
+    if start is None:
+        start = end
+    if end is None:
+        end = start
+    if start is not None and end is not None and end < start:
+        raise MeetingValueError(
+            f"document {document_id}: the meeting cannot end ({end.isoformat()}) "
+            f"before it starts ({start.isoformat()})"
+        )
+    fields["start_date"], fields["end_date"] = start, end
+
+
+# ---------------------------------------------------------------------------------------
+# Reading
+
+
+def list_meetings(session: Session) -> list[MeetingSummary]:
+    """Every meeting some document links to, by date (undated last), with counts."""
+    documents = (
+        select(Document.meeting_id, func.count(Document.id).label("n"))
+        .group_by(Document.meeting_id)
+        .subquery()
+    )
+    passages = (
+        select(Document.meeting_id, func.count(Passage.id).label("n"))
+        .join(Passage, Passage.document_id == Document.id)
+        .group_by(Document.meeting_id)
+        .subquery()
+    )
+    query = (
+        select(Meeting, documents.c.n, func.coalesce(passages.c.n, 0))
+        .join(documents, documents.c.meeting_id == Meeting.id)
+        .outerjoin(passages, passages.c.meeting_id == Meeting.id)
+        .order_by(Meeting.start_date.is_(None), Meeting.start_date, Meeting.id)
+    )
+    return [
+        MeetingSummary(
+            id=m.id,
+            title=m.title,
+            series=m.series,
+            start_date=m.start_date,
+            end_date=m.end_date,
+            city=m.city,
+            country=m.country,
+            format=m.format,
+            confidence=m.confidence,
+            origin=m.origin,
+            documents=n_documents,
+            passages=n_passages,
+        )
+        for m, n_documents, n_passages in session.execute(query)
+    ]
+
+
+def count_documents_without_meeting(session: Session) -> int:
+    return session.scalar(select(func.count(Document.id)).where(Document.meeting_id.is_(None))) or 0

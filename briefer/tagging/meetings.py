@@ -1,0 +1,722 @@
+"""Which meeting a document reports on, as far as its text says.
+
+A communiqué names its own meeting in a few recognisable places: the header block
+("Sofia, Bulgaria / 21-22 January 2016"), the lead sentence ("From 1 to 3 December
+2021, the Congress Centre Brdo pri Kranju is hosting the EU-Western Balkans Ministerial
+Forum…"), a preamble ("Gathered in Sofia… on the occasion of a Ministerial
+Conference…"), a signature line at the end, or "today's meeting" in a statement
+released the day it was held. It also names other meetings: upcoming ones ("the
+upcoming … Ministerial taking place on 4-5 October in Tirana"), earlier ones whose
+conclusions are presented ("… held via videoconference on 12 November 2021"), and
+series in a footnote. Those must not become this document's meeting.
+
+So every date, place, name and format found is a *candidate* scored by where it sits
+(header, lead, dateline, signature, footnote) and by the words around it (meeting
+words raise it; "upcoming", "next", "conclusions of" remove it). The best candidate of
+each kind wins if it clears a threshold; anything not stated stays None, and the
+guess's confidence says how much evidence there was. The publication date is used
+only to give "today" a date and a year to dates written without one; a bare date
+under a news headline is the publication date, not the meeting's.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+import tomllib
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+from functools import cache
+
+from briefer.ingest.model import CleanDocument, CleanPassage
+from briefer.paths import resources_dir
+from briefer.tagging.dates import DateMention, find_dates
+from briefer.tagging.model import Evidence, MeetingGuess
+
+VIDEOCONFERENCE = "videoconference"
+
+# Words that make a sentence about a meeting.
+_MEETING_WORDS = re.compile(
+    r"\b(?:meeting|meetings|conference|forum|ministerial|summit|session|gathering|talks|"
+    r"consultations|round\s?table|symposium|meet|gathered|met\s+(?:in|at|on)|"
+    r"(?:ministers?|they|we|delegations?|leaders|counterparts?|partners)\s+(?:have\s+|had\s+)?met|convened|hosting|hosted|hosts|"
+    r"took\s+place|takes\s+place|was\s+held|were\s+held|is\s+held|is\s+being\s+held|attended|"
+    r"chaired|Tagung|Konferenz|sestanek|konferenca|srečanje)\b",
+    re.IGNORECASE,
+)
+# Words before a date or place that point at *another* meeting (future or earlier one).
+_OTHER_MEETING = re.compile(
+    r"\b(?:upcoming|forthcoming|next|previous|preceding|last|earlier|conclusions\s+of|"
+    r"conclusions\s+from|outcome\s+of|results\s+of|decision\s+from|follow-up\s+to|since\s+the|"
+    r"ahead\s+of|in\s+preparation\s+for|will\s+take\s+place|will\s+be\s+held|to\s+be\s+held|"
+    r"nächste|kommende|naslednj\w*|prihodnj\w*|volgende)\b",
+    re.IGNORECASE,
+)
+# Weaker hints of a future or reported event: lower a candidate, do not remove it.
+_WEAK_OTHER = re.compile(
+    r"\b(?:will|future|planned|scheduled|in\s+the\s+context\s+of|taking\s+place)\b", re.IGNORECASE
+)
+_PUBLISHED_WORDS = (
+    r"\b(?:published|publication|posted|updated|released|distributed|gepubliceerd|objavljeno|"
+    r"veröffentlicht|documentdatum|datum)\b"
+)
+_PUBLISHED = re.compile(_PUBLISHED_WORDS, re.IGNORECASE)
+_PUBLISHED_BEFORE = re.compile(_PUBLISHED_WORDS + r"[^.]{0,40}$", re.IGNORECASE)
+_DEADLINE_BEFORE = re.compile(r"\b(?:by|until|before|after|since|till|no\s+later\s+than)\s*$", re.I)
+_TODAY = re.compile(r"\b(?:today|today['’]s|this\s+morning|heute|danes)\b", re.IGNORECASE)
+_YESTERDAY = re.compile(r"\b(?:yesterday|yesterday['’]s|gestern|včeraj)\b", re.IGNORECASE)
+_VIDEO = re.compile(
+    r"\b(?:video\s*-?\s*conferenc\w*|via\s+video\s*link|by\s+video\s*link|virtual(?:ly)?\s+"
+    r"(?:meeting|conference|format|held)|held\s+(?:online|virtually)|online\s+meeting|"
+    r"Videokonferenz|videokonferenc\w*)\b",
+    re.IGNORECASE,
+)
+# A capitalised name with a meeting noun at its head: "Ministerial Conference on …".
+_NAME_NOUNS = re.compile(r"\b(?:Conference|Forum|Meeting|Ministerial|Summit|Session)\b")
+_CAP = r"(?:[A-Z][\w’'.]*(?:[-–][A-Z][\w’'.]*)*)"
+_CONNECT = r"(?:on|of|for|the|and|in|against|to|de|du|des|la|le)"
+_NAMED = re.compile(rf"{_CAP}(?:\s+(?:{_CAP}|{_CONNECT}\b))*")
+_QUOTED_NAME = re.compile(
+    r"\b(?:conference|meeting|forum|summit|event|ministerial)\s*[,:]?\s*[\"“„«‘']"
+    r"(?P<name>[^\"”“«»‘’']{3,100})[\"”“»’']",
+    re.IGNORECASE,
+)
+_HOSTED_BY = re.compile(r"\bhosted\s+by\s+(?:the\s+(?:Government|Republic)\s+of\s+)?", re.I)
+_IN_PLACE = re.compile(
+    r"\b(?:held|met|meet|meeting|gathered|convened|took\s+place|takes\s+place|hosted|hosting|"
+    r"conference|forum|summit|ministerial|session|Gathered)\b[^.;:]{0,40}?\b(?:in|at)\s+(?:the\s+)?",
+    re.IGNORECASE,
+)
+_FOOTNOTE_START = re.compile(r"^\s*(?:[¹²³⁴⁵⁶⁷⁸⁹⁰]+|\*+\S|\[\d+\]|\(\d+\)\s)")
+
+_DATE_THRESHOLD = 0.55
+_PLACE_THRESHOLD = 0.5
+
+
+# ---------------------------------------------------------------------------------------
+# Reference tables
+
+
+@dataclass(frozen=True)
+class _Series:
+    name: str
+    pattern: re.Pattern[str]
+    not_a_place: bool
+
+
+@dataclass(frozen=True)
+class _Tables:
+    series: tuple[_Series, ...]
+    places: dict[str, str]  # lower-case place name -> country code
+    place_names: dict[str, str]  # lower-case -> the spelling stored
+    countries: dict[str, str]  # lower-case country name -> code
+    place_pattern: re.Pattern[str]
+    country_pattern: re.Pattern[str]
+
+
+@cache
+def _tables() -> _Tables:
+    """The meeting series and places (resources/meetings.toml), merged with the gazetteer."""
+    with (resources_dir() / "meetings.toml").open("rb") as handle:
+        data = tomllib.load(handle)
+    series = tuple(
+        _Series(
+            item["name"],
+            re.compile("|".join(f"(?:{p})" for p in item["patterns"]), re.IGNORECASE),
+            bool(item.get("not_a_place", False)),
+        )
+        for item in data.get("series", [])
+    )
+    places = {name.lower(): code for name, code in data.get("places", {}).items()}
+    place_names = {name.lower(): name for name in data.get("places", {})}
+    countries = {name.lower(): code for name, code in data.get("countries", {}).items()}
+    countries.update(_gazetteer_countries())
+    return _Tables(
+        series=series,
+        places=places,
+        place_names=place_names,
+        countries=countries,
+        place_pattern=_alternation(place_names.values()),
+        country_pattern=_alternation(data.get("countries", {}).keys()),
+    )
+
+
+def _gazetteer_countries() -> dict[str, str]:
+    """Country names from the shared gazetteer when it offers them; nothing otherwise.
+
+    The gazetteer is another module's data; meeting extraction must keep working (with
+    its own short table) when it is missing or its interface changes.
+    """
+    try:
+        from briefer.tagging import gazetteer
+
+        names = gazetteer.country_names()  # type: ignore[attr-defined]
+        return {str(name).lower(): str(code) for name, code in dict(names).items()}
+    except Exception:
+        return {}
+
+
+def _alternation(names: Iterable[str]) -> re.Pattern[str]:
+    ordered = sorted(names, key=len, reverse=True)
+    body = "|".join(re.escape(n).replace(r"\ ", r"\s+") for n in ordered)
+    return re.compile(rf"(?<![\w-])(?:{body})(?![\w-])")
+
+
+# ---------------------------------------------------------------------------------------
+# Reading the document into units (header lines, sentences, signature lines)
+
+
+@dataclass(frozen=True)
+class _Unit:
+    text: str
+    start: int  # offset in the document text
+    zone: str  # header, lead, body, signature, footnote
+    line_before: str | None = None  # header/signature: the previous line (a dateline's place)
+    line_before_start: int = 0
+
+
+_SENTENCE_END = re.compile(r"(?<!\d)(?<!\b[A-Z])[.!?][\"”’)]*\s+(?=[A-Z\"“„(])")
+
+
+def _is_short_line(text: str) -> bool:
+    stripped = text.strip()
+    return 0 < len(stripped) <= 160 and not stripped.endswith((".", ":", ";"))
+
+
+def _passages(document: CleanDocument) -> list[CleanPassage]:
+    if document.passages:
+        return list(document.passages)
+    blocks = re.finditer(r"[^\n]+(?:\n[^\n]+)*", document.text)
+    return [
+        CleanPassage(i, str(i + 1), "body", match.group(), *match.span())
+        for i, match in enumerate(blocks)
+    ]
+
+
+def _zones(passages: list[CleanPassage]) -> list[str]:
+    zones = ["body"] * len(passages)
+    for i, passage in enumerate(passages):
+        if passage.kind == "footnote" or _FOOTNOTE_START.match(passage.text):
+            zones[i] = "footnote"
+    body = [i for i, z in enumerate(zones) if z != "footnote"]
+    for i in body[:8]:
+        if passages[i].kind == "heading" or _is_short_line(passages[i].text):
+            zones[i] = "header"
+        else:
+            zones[i] = "lead"
+            break
+    for i in reversed(body[-4:]):
+        if (
+            zones[i] == "body"
+            and len(passages[i].text.strip()) <= 80
+            and _is_short_line(passages[i].text)
+        ):
+            zones[i] = "signature"
+        else:
+            break
+    return zones
+
+
+def _units(document: CleanDocument) -> list[_Unit]:
+    passages = _passages(document)
+    units: list[_Unit] = []
+    previous_line: str | None = None
+    previous_start = 0
+    for passage, zone in zip(passages, _zones(passages), strict=True):
+        if zone in ("header", "signature"):
+            for match in re.finditer(r"[^\n]+", passage.text):
+                line = match.group()
+                if not line.strip():
+                    continue
+                start = passage.start + match.start()
+                units.append(_Unit(line, start, zone, previous_line, previous_start))
+                previous_line, previous_start = line, start
+            continue
+        previous_line = None
+        first = zone == "lead"
+        for sentence, offset in _sentences(passage.text):
+            unit_zone = "lead" if first else zone
+            units.append(_Unit(sentence, passage.start + offset, unit_zone))
+            first = False
+    return units
+
+
+def _sentences(text: str) -> Iterator[tuple[str, int]]:
+    begin = 0
+    for match in _SENTENCE_END.finditer(text):
+        yield text[begin : match.end()], begin
+        begin = match.end()
+    if begin < len(text) and text[begin:].strip():
+        yield text[begin:], begin
+
+
+# ---------------------------------------------------------------------------------------
+# Candidates
+
+
+@dataclass
+class _Candidate:
+    score: float
+    evidence: list[Evidence] = field(default_factory=list)
+    start: dt.date | None = None
+    end: dt.date | None = None
+    city: str | None = None
+    country: str | None = None
+    text: str | None = None
+
+
+def _other_meeting_before(unit: _Unit, position: int) -> bool:
+    window = unit.text[max(0, position - 200) : position]
+    return bool(_OTHER_MEETING.search(window))
+
+
+def _masked(unit: _Unit) -> str:
+    """The unit's text with series names that contain a place ("Salzburg Forum") blanked."""
+    text = unit.text
+    for series in _tables().series:
+        if series.not_a_place:
+            text = series.pattern.sub(lambda m: " " * len(m.group()), text)
+    return text
+
+
+def _publication_date(document: CleanDocument, units: list[_Unit]) -> dt.date | None:
+    """The publication date: the document's own, a removed republisher line's, or a bare
+    date line under the headline."""
+    if document.published is not None:
+        return document.published
+    for removed in document.removed:
+        if _PUBLISHED.search(removed.line):
+            found = find_dates(removed.line)
+            if found:
+                return found[0].start
+    for unit in units:
+        if unit.zone != "footnote" and _PUBLISHED.search(unit.text):
+            found = [
+                m for m in find_dates(unit.text) if _PUBLISHED_BEFORE.search(unit.text[: m.begin])
+            ]
+            if found:
+                return found[0].start
+    for unit in units:
+        if unit.zone == "header" and _bare_date_line(unit) is not None:
+            mention = _bare_date_line(unit)
+            if mention is not None and not mention.is_range:
+                return mention.start
+    return None
+
+
+def _bare_date_line(unit: _Unit, reference: dt.date | None = None) -> DateMention | None:
+    found = find_dates(unit.text, reference)
+    if len(found) != 1:
+        return None
+    rest = (unit.text[: found[0].begin] + unit.text[found[0].stop :]).strip(" ,.;:-–—()\t")
+    if rest and not re.fullmatch(r"[A-Za-zäöüß]+day|[A-Za-zäöüčšž]+", rest):
+        return None
+    return found[0]
+
+
+def _header_has_meeting_name(units: list[_Unit]) -> bool:
+    return any(u.zone == "header" and _NAME_NOUNS.search(u.text) for u in units)
+
+
+def _date_candidates(
+    units: list[_Unit], reference: dt.date | None, published: dt.date | None
+) -> list[_Candidate]:
+    candidates: list[_Candidate] = []
+    named_header = _header_has_meeting_name(units)
+    for unit in units:
+        if unit.zone == "footnote":
+            continue
+        for mention in find_dates(unit.text, reference):
+            if _other_meeting_before(unit, mention.begin):
+                continue
+            if _DEADLINE_BEFORE.search(unit.text[: mention.begin]):
+                continue
+            if _PUBLISHED_BEFORE.search(unit.text[: mention.begin]):
+                continue  # a publication line ("gepubliceerd op dinsdag 19 juni 2018")
+            if published is not None and mention.start > published + dt.timedelta(days=60):
+                continue  # announced for later: not what this document reports
+            score = _date_score(unit, mention, named_header, published)
+            if score is None:
+                continue
+            evidence = Evidence(
+                mention.text,
+                unit.start + mention.begin,
+                unit.start + mention.stop,
+                f"meeting-date:{unit.zone}",
+            )
+            candidates.append(_Candidate(score, [evidence], mention.start, mention.end))
+    return candidates
+
+
+def _date_score(
+    unit: _Unit, mention: DateMention, named_header: bool, published: dt.date | None
+) -> float | None:
+    if unit.zone in ("header", "signature"):
+        bare = _bare_date_line(unit) is not None
+        place_before = unit.text[: mention.begin].strip(" ,\t")
+        has_place = bool(place_before) or (
+            bare and unit.line_before is not None and _place_line(unit.line_before) is not None
+        )
+        if bare and not has_place and not mention.is_range and not named_header:
+            return None  # a bare date under a headline: when it was published
+        score = 0.6 if unit.zone == "header" else 0.45
+        if has_place:
+            score += 0.25
+        if mention.is_range:
+            score += 0.05
+        return score
+    score = 0.3
+    if _MEETING_WORDS.search(unit.text):
+        score += 0.3
+    if unit.zone == "lead":
+        score += 0.1
+    window = unit.text[max(0, mention.begin - 200) : mention.begin]
+    if _WEAK_OTHER.search(window):
+        score -= 0.3
+    if published is not None and mention.end < published - dt.timedelta(days=400):
+        score -= 0.3
+    return score
+
+
+def _relative_date_candidates(units: list[_Unit], reference: dt.date | None) -> list[_Candidate]:
+    """ "Today's meeting" in a statement released that day: the publication date."""
+    if reference is None:
+        return []
+    candidates = []
+    for unit in units:
+        if unit.zone == "footnote" or not _MEETING_WORDS.search(unit.text):
+            continue
+        for pattern, delta in ((_TODAY, 0), (_YESTERDAY, 1)):
+            match = pattern.search(unit.text)
+            if match and not _other_meeting_before(unit, match.start()):
+                day = reference - dt.timedelta(days=delta)
+                evidence = Evidence(
+                    match.group(),
+                    unit.start + match.start(),
+                    unit.start + match.end(),
+                    f"meeting-date:{'today' if delta == 0 else 'yesterday'}+published",
+                )
+                candidates.append(_Candidate(0.6, [evidence], day, day))
+                break
+    return candidates
+
+
+def _country_of(name: str) -> str | None:
+    return _tables().countries.get(name.strip().lower())
+
+
+def _place_of(name: str) -> tuple[str, str] | None:
+    tables = _tables()
+    key = re.sub(r"\s+", " ", name.strip()).lower()
+    if key in tables.places:
+        return tables.place_names[key], tables.places[key]
+    return None
+
+
+def _place_line(text: str) -> tuple[str | None, str | None] | None:
+    """A dateline's place part ("Sofia, Bulgaria", "Tirana", "Brdo pri Kranju"): (city, country)."""
+    text = text.strip(" ,\t")
+    if not text or len(text) > 60 or find_dates(text) or not text[0].isupper():
+        return None
+    parts = [p.strip() for p in text.split(",") if p.strip()]
+    if not 1 <= len(parts) <= 2:
+        return None
+    city, country = None, None
+    for part in parts:
+        place = _place_of(part)
+        code = _country_of(part)
+        if place is not None and city is None:
+            city, country = place[0], country or place[1]
+        elif code is not None:
+            country = code
+        elif city is None and re.fullmatch(r"[A-ZČŠŽĆĐ][\w’'-]+(?:\s+[\w’'-]+){0,3}", part):
+            city = part
+        else:
+            return None
+    if len(parts) == 1 and city is not None and _place_of(city) is None:
+        return None  # one unknown capitalised word is too weak to be a place
+    return city, country
+
+
+def _place_candidates(units: list[_Unit]) -> list[_Candidate]:
+    tables = _tables()
+    candidates: list[_Candidate] = []
+    for unit in units:
+        if unit.zone == "footnote":
+            continue
+        if unit.zone in ("header", "signature"):
+            candidates.extend(_dateline_places(unit))
+            continue
+        text = _masked(unit)
+        meeting_sentence = bool(_MEETING_WORDS.search(text))
+        for match in tables.place_pattern.finditer(text):
+            if _other_meeting_before(unit, match.start()):
+                continue
+            city, country = _place_of(match.group())  # type: ignore[misc]
+            before = text[max(0, match.start() - 80) : match.start()]
+            after = text[match.end() : match.end() + 40]
+            if _IN_PLACE.search(before) and re.search(r"(?:in|at)\s+(?:the\s+)?$", before, re.I):
+                score, rule = 0.75, "meeting-place:held-in"
+            elif re.match(r"\s*(?:conference|meeting|forum|summit|ministerial)\b", after, re.I):
+                score, rule = 0.6, "meeting-place:named-after"
+            elif meeting_sentence and re.search(
+                r"\b(?:hosting|hosted|hosts|gathered|took\s+place|was\s+held|convened)\b",
+                text,
+                re.I,
+            ):
+                score, rule = 0.55, "meeting-place:in-meeting-sentence"
+            else:
+                continue
+            if unit.zone == "lead":
+                score += 0.1
+            evidence = Evidence(
+                match.group(), unit.start + match.start(), unit.start + match.end(), rule
+            )
+            candidates.append(_Candidate(score, [evidence], city=city, country=country))
+        for match in _HOSTED_BY.finditer(text):
+            rest = text[match.end() :]
+            country_match = tables.country_pattern.match(rest)
+            if country_match and not _other_meeting_before(unit, match.start()):
+                start = unit.start + match.end()
+                evidence = Evidence(
+                    country_match.group(),
+                    start,
+                    start + country_match.end(),
+                    "meeting-place:hosted-by",
+                )
+                code = _country_of(country_match.group())
+                candidates.append(_Candidate(0.5, [evidence], country=code))
+    return candidates
+
+
+def _dateline_places(unit: _Unit) -> list[_Candidate]:
+    found = find_dates(unit.text)
+    if not found:
+        return []
+    before = unit.text[: found[0].begin].strip(" ,\t")
+    if before:
+        source, source_text, source_start = before, unit.text, unit.start
+    elif unit.line_before is not None:
+        source, source_text, source_start = (
+            unit.line_before.strip(" ,\t"),
+            unit.line_before,
+            unit.line_before_start,
+        )
+    else:
+        return []
+    if not source:
+        return []
+    place = _place_line(source)
+    if place is None or place == (None, None):
+        return []
+    city, country = place
+    score = 0.9 if unit.zone == "header" else 0.7
+    start = source_start + source_text.index(source)
+    evidence = Evidence(source, start, start + len(source), f"meeting-place:dateline-{unit.zone}")
+    return [_Candidate(score, [evidence], city=city, country=country)]
+
+
+def _named_meetings(text: str) -> Iterator[re.Match[str]]:
+    for match in _NAMED.finditer(text):
+        if _NAME_NOUNS.search(match.group()):
+            yield match
+
+
+def _clean_name(name: str) -> str:
+    name = name.strip(" ,.;:\"“”'’\n\t")
+    name = re.sub(rf"^(?:The|A|An)\s+|(?:\s+{_CONNECT})+$", "", name)
+    return name.strip()
+
+
+def _title_case(words: list[str]) -> bool:
+    """A name ("Ministerial Conference on Combating Terrorism…"), not a headline sentence."""
+    lower = [w for w in words if w[:1].islower() and not re.fullmatch(_CONNECT, w)]
+    return 0 < len(words) <= 16 and not lower
+
+
+def _title_candidates(units: list[_Unit], date_units: set[int]) -> list[_Candidate]:
+    candidates: list[_Candidate] = []
+    for unit in units:
+        if unit.zone == "footnote":
+            continue
+        if unit.zone == "header":
+            words = unit.text.split()
+            if _NAME_NOUNS.search(unit.text) and _title_case(words) and not find_dates(unit.text):
+                name = _clean_name(unit.text)
+                start = unit.start + unit.text.find(name)
+                evidence = Evidence(name, start, start + len(name), "meeting-title:header")
+                candidates.append(_Candidate(0.8, [evidence], text=name))
+            continue
+        for match in _named_meetings(unit.text):
+            if _other_meeting_before(unit, match.start()):
+                continue
+            name = _clean_name(match.group())
+            if len(name.split()) < 2 or re.fullmatch(r"(?:Meeting|Session)\s+(?:in|of)\s+.*", name):
+                continue
+            score = 0.75 if unit.start in date_units else 0.5
+            start = unit.start + match.start() + match.group().find(name)
+            evidence = Evidence(name, start, start + len(name), "meeting-title:named")
+            candidates.append(_Candidate(score, [evidence], text=name))
+        for match in _QUOTED_NAME.finditer(unit.text):
+            if _other_meeting_before(unit, match.start()):
+                continue
+            name = _clean_name(match.group("name"))
+            start = unit.start + match.start("name") + match.group("name").find(name)
+            evidence = Evidence(name, start, start + len(name), "meeting-title:quoted")
+            candidates.append(_Candidate(0.6, [evidence], text=name))
+    return candidates
+
+
+def _series_candidates(units: list[_Unit], title: str | None) -> list[_Candidate]:
+    candidates: list[_Candidate] = []
+    for series in _tables().series:
+        if title and series.pattern.search(title):
+            candidates.append(_Candidate(0.85, [], text=series.name))
+            continue
+        for unit in units:
+            if unit.zone == "footnote":
+                continue
+            match = series.pattern.search(unit.text)
+            if match is None or _other_meeting_before(unit, match.start()):
+                continue
+            if unit.zone == "header":
+                score = 0.8
+            elif _MEETING_WORDS.search(unit.text):
+                score = 0.55 if unit.zone == "lead" else 0.45
+            else:
+                continue
+            evidence = Evidence(
+                match.group(),
+                unit.start + match.start(),
+                unit.start + match.end(),
+                "meeting-series",
+            )
+            candidates.append(_Candidate(score, [evidence], text=series.name))
+            break
+    return candidates
+
+
+def _format_evidence(units: list[_Unit]) -> Evidence | None:
+    for unit in units:
+        if unit.zone == "footnote" or not _MEETING_WORDS.search(unit.text):
+            continue
+        match = _VIDEO.search(unit.text)
+        if match and not _other_meeting_before(unit, match.start()):
+            return Evidence(
+                match.group(),
+                unit.start + match.start(),
+                unit.start + match.end(),
+                "meeting-format:videoconference",
+            )
+    return None
+
+
+# ---------------------------------------------------------------------------------------
+# Choosing
+
+
+def _best(candidates: list[_Candidate], threshold: float) -> _Candidate | None:
+    kept = [c for c in candidates if c.score >= threshold]
+    if not kept:
+        return None
+    return max(kept, key=lambda c: c.score)  # max keeps the first of equal scores
+
+
+def _choose_date(candidates: list[_Candidate]) -> _Candidate | None:
+    best = _best(candidates, _DATE_THRESHOLD)
+    if best is None:
+        return None
+    assert best.start is not None and best.end is not None
+    agreeing = [
+        c
+        for c in candidates
+        if c is not best
+        and c.start is not None
+        and c.end is not None
+        and c.start <= best.end
+        and best.start <= c.end
+    ]
+    # A signature date inside the header's range supports it; a wider range that contains
+    # the best single day (the signing day) is the meeting's full span.
+    for other in agreeing:
+        assert other.start is not None and other.end is not None
+        if other.score >= _DATE_THRESHOLD and other.start <= best.start and best.end <= other.end:
+            best = _Candidate(best.score, best.evidence, other.start, other.end)
+    support = min(0.15, 0.05 * len(agreeing))
+    return _Candidate(
+        min(1.0, best.score + support),
+        best.evidence + [e for c in agreeing for e in c.evidence],
+        best.start,
+        best.end,
+    )
+
+
+def _choose_place(candidates: list[_Candidate]) -> _Candidate | None:
+    best = _best(candidates, _PLACE_THRESHOLD)
+    if best is None:
+        return None
+    city, country = best.city, best.country
+    evidence = list(best.evidence)
+    score = best.score
+    for other in candidates:
+        if other is best:
+            continue
+        same_city = city is not None and other.city == city
+        fills_country = city is None or country is None or other.country == country
+        if same_city or (other.city is None and other.country is not None and fills_country):
+            if country is None:
+                country = other.country
+            if other.country == country:
+                evidence.extend(other.evidence)
+                score = min(1.0, score + 0.05)
+    if city is None and country is None:
+        return None
+    return _Candidate(score, evidence, city=city, country=country)
+
+
+def extract_meeting(document: CleanDocument) -> MeetingGuess | None:
+    """The meeting ``document`` reports on, or None when its text does not say.
+
+    Fields the text does not state stay None; ``confidence`` (0..1) grows with the
+    evidence found, and ``evidence`` lists every matched piece of text with its rule.
+    """
+    units = _units(document)
+    published = _publication_date(document, units)
+    date = _choose_date(_date_candidates(units, published, document.published or published))
+    if date is None:
+        date = _choose_date(_relative_date_candidates(units, published))
+    place = _choose_place(_place_candidates(units))
+    date_units = _units_holding(units, date)
+    title = _best(_title_candidates(units, date_units), 0.5)
+    series = _best(_series_candidates(units, title.text if title else None), 0.45)
+    video = _format_evidence(units)
+    if date is None and place is None and title is None and series is None:
+        return None
+    parts = [(date, 0.45), (place, 0.3), (title or series, 0.15)]
+    confidence = 0.1 + sum(weight * c.score for c, weight in parts if c is not None)
+    evidence = [e for c in (date, place, title, series) if c is not None for e in c.evidence]
+    if video is not None:
+        evidence.append(video)
+    return MeetingGuess(
+        title=title.text if title else None,
+        series=series.text if series else None,
+        start_date=date.start if date else None,
+        end_date=date.end if date else None,
+        city=place.city if place else None,
+        country=place.country if place else None,
+        format=VIDEOCONFERENCE if video else None,
+        confidence=round(min(confidence, 0.95), 2),
+        evidence=evidence,
+    )
+
+
+def _units_holding(units: list[_Unit], date: _Candidate | None) -> set[int]:
+    """Start offsets of the units holding the chosen date's evidence."""
+    if date is None:
+        return set()
+    starts = set()
+    for evidence in date.evidence:
+        for unit in units:
+            if unit.start <= evidence.start < unit.start + len(unit.text):
+                starts.add(unit.start)
+    return starts
