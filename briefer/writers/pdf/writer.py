@@ -1,0 +1,412 @@
+"""The PDF writer: a ``BriefingDocument`` laid out with reportlab platypus.
+
+One handler per block type turns blocks into flowables; styles come from
+``templates/pdf_style.toml`` and the shipped DejaVu fonts (embedded, so Đ, Ć and Cyrillic
+print as text). ``Paragraph`` text is markup, so every text from a document is escaped
+(``AT&T``, ``<b>``, ``<Kosovo*>``, an unbalanced ``<``). Citations in footnote mode are
+numbered notes gathered at the end of each top-level section (with links both ways);
+the Kosovo ``*`` note joins the notes of the section where it first appears.
+"""
+
+from __future__ import annotations
+
+import unicodedata
+from collections import Counter
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+from xml.sax.saxutils import escape, quoteattr
+
+from reportlab.lib.units import cm
+from reportlab.platypus import (
+    BaseDocTemplate,
+    Frame,
+    PageTemplate,
+    Spacer,
+    TableStyle,
+)
+from reportlab.platypus import PageBreak as RLPageBreak
+from reportlab.platypus import Paragraph as RLParagraph
+from reportlab.platypus import (
+    Table as RLTable,
+)
+from reportlab.platypus.doctemplate import LayoutError
+
+from briefer.briefing.document import (
+    BriefingDocument,
+    Contents,
+    Heading,
+    Note,
+    PageBreak,
+    Paragraph,
+    Quote,
+    Span,
+    Table,
+)
+from briefer.writers.manifest import Manifest
+from briefer.writers.notes import PendingNotes
+from briefer.writers.pdf.canvas import BriefingCanvas, draw_page_furniture, toc_form
+from briefer.writers.pdf.flowables import (
+    ContentsEntry,
+    HeadingParagraph,
+    LayoutState,
+    QuoteParagraph,
+)
+from briefer.writers.pdf.style import PdfStyle, load_style, missing_glyphs
+from briefer.writers.report import LayoutFailed, WriteReport
+from briefer.writers.text import describe_chars, drop_unrepresentable, xml_safe
+
+Progress = Callable[[int, int], None]
+_RTL = {"R", "AL"}
+
+
+@dataclass
+class _EndNote:
+    label: str  # "1", "2", "*"
+    anchor: str
+    markup: str  # already escaped
+
+
+class PdfWriter:
+    def __init__(self, document: BriefingDocument, report: WriteReport) -> None:
+        self.doc = document
+        self.report = report
+        self.style: PdfStyle = load_style()
+        self.p = self.style.paragraphs
+        self.state = LayoutState()
+        self.manifest = Manifest()
+        self.pending = PendingNotes(document.footnotes)
+        self.story: list[Any] = []
+        self.notes: list[_EndNote] = []
+        self._note_number = 0
+        self._heading_keys: dict[int, str] = {}
+        self._missing: Counter[str] = Counter()
+        self._rtl_where: list[str] = []
+        self._handlers: dict[type, Callable[[Any], None]] = {
+            Heading: self._heading,
+            Paragraph: self._paragraph,
+            Quote: self._quote,
+            Note: self._note,
+            Table: self._table,
+            Contents: self._contents,
+            PageBreak: self._page_break,
+        }
+
+    # -- driving ---------------------------------------------------------------------------
+    def write(self, path: Path, progress: Progress | None) -> None:
+        for block in self.doc.blocks:
+            if isinstance(block, Heading):
+                self._heading_keys[id(block)] = f"h{len(self._heading_keys) + 1}"
+        self._cover()
+        total = len(self.doc.blocks)
+        for i, block in enumerate(self.doc.blocks, 1):
+            self._handlers[type(block)](block)
+            if progress is not None and (i % 100 == 0 or i == total):
+                progress(i, total)
+        self._flush_notes()
+        for marker, note in self.pending.remaining():
+            self.story.append(
+                RLParagraph(f"{escape(marker)} {self._text(note, 'note')}", self.p["note"])
+            )
+        self._build(path)
+        self.report.quotes = len(self.manifest.quotes)
+        self.report.pages = self.state.pages
+        self._report_glyphs()
+
+    def _build(self, path: Path) -> None:
+        geometry = self.style.page
+        cover = self.doc.cover
+        template = BaseDocTemplate(
+            str(path),
+            pagesize=(geometry.width, geometry.height),
+            leftMargin=geometry.left,
+            rightMargin=geometry.right,
+            topMargin=geometry.top,
+            bottomMargin=geometry.bottom,
+            title=xml_safe(cover.title),
+            subject=xml_safe(cover.subtitle or cover.purpose or ""),
+            author=xml_safe(cover.author or ""),
+            creator="Briefer",
+            keywords=xml_safe(cover.classification or ""),
+            lang=self.doc.language,
+            invariant=1,
+        )
+        frame = Frame(
+            geometry.left,
+            geometry.bottom,
+            geometry.frame_width,
+            geometry.frame_height,
+            leftPadding=0,
+            rightPadding=0,
+            topPadding=0,
+            bottomPadding=0,
+            id="body",
+        )
+        template.addPageTemplates([PageTemplate("page", [frame], onPage=draw_page_furniture)])
+        template.pdf_style = self.style
+        template.layout_state = self.state
+        template.marking = xml_safe(cover.classification or "").upper()
+        state, style, manifest = self.state, self.style, self.manifest
+
+        def canvasmaker(*args: Any, **kwargs: Any) -> BriefingCanvas:
+            return BriefingCanvas(*args, state=state, style=style, manifest=manifest, **kwargs)
+
+        try:
+            template.build(self.story, canvasmaker=canvasmaker)
+        except LayoutError as exc:
+            raise LayoutFailed(f"cannot lay out the PDF: {exc}") from exc
+
+    # -- text ------------------------------------------------------------------------------
+    def _clean(self, text: str, where: str) -> str:
+        result = drop_unrepresentable(text)
+        if result.removed:
+            self.report.note_dropped(where, result.removed)
+        clean = result.text
+        missing = missing_glyphs(clean, self.style.fonts["regular"]) if not clean.isascii() else ()
+        for ch in missing:
+            self._missing[ch] += clean.count(ch)
+        if not clean.isascii() and any(unicodedata.bidirectional(ch) in _RTL for ch in clean):
+            self._rtl_where.append(where)
+        return clean
+
+    def _text(self, text: str, where: str, *, link_markers: bool = True) -> str:
+        """Escaped markup for ``text``; the first appearance of a note marker links to it."""
+        clean = self._clean(text, where)
+        if not (link_markers and self.pending):
+            return escape(clean)
+        out: list[str] = []
+        while self.pending:
+            found = self.pending.first_in(clean)
+            if found is None:
+                break
+            at, marker, note = found
+            anchor = f"fn-{len(self.notes) + 1}-mark"
+            self.notes.append(_EndNote(marker, anchor, escape(xml_safe(note))))
+            out.append(escape(clean[:at]))
+            out.append(
+                f'<a href="#{anchor}" color={quoteattr(self._link_color())}>{escape(marker)}</a>'
+                f'<a name="{anchor}-ref"/>'
+            )
+            clean = clean[at + len(marker) :]
+        out.append(escape(clean))
+        return "".join(out)
+
+    def _link_color(self) -> str:
+        return self.style.color("link").hexval().replace("0x", "#")
+
+    def _spans(self, spans: list[Span], where: str) -> str:
+        out = []
+        for span in spans:
+            markup = self._text(span.text, where, link_markers=not span.href)
+            if span.style == "bold":
+                markup = f"<b>{markup}</b>"
+            elif span.style == "italic":
+                markup = f"<i>{markup}</i>"
+            if span.href:
+                href = quoteattr(xml_safe(span.href))
+                markup = f"<a href={href} color={quoteattr(self._link_color())}>{markup}</a>"
+            out.append(markup)
+        return "".join(out)
+
+    # -- cover -----------------------------------------------------------------------------
+    def _cover(self) -> None:
+        cover = self.doc.cover
+        if cover.classification:
+            self.story.append(
+                RLParagraph(
+                    self._text(cover.classification.upper(), "marking"), self.p["classification"]
+                )
+            )
+        self.story.append(RLParagraph(self._text(cover.title, "title"), self.p["title"]))
+        if cover.subtitle:
+            self.story.append(
+                RLParagraph(self._text(cover.subtitle, "subtitle"), self.p["subtitle"])
+            )
+        date = f"{cover.date.day} {cover.date:%B %Y}" if cover.date else None
+        rows = []
+        for label, value in (
+            ("Purpose", cover.purpose),
+            ("Audience", cover.audience),
+            ("Author", cover.author),
+            ("Date", date),
+            ("Version", cover.version),
+        ):
+            if value:
+                rows.append(
+                    [
+                        RLParagraph(f"<b>{label}</b>", self.p["body"]),
+                        RLParagraph(self._text(value, label.lower()), self.p["body"]),
+                    ]
+                )
+        if rows:
+            width = self.style.page.frame_width
+            table = RLTable(rows, colWidths=[3 * cm, width - 3 * cm], hAlign="LEFT")
+            table.setStyle(
+                TableStyle(
+                    [
+                        ("VALIGN", (0, 0), (-1, -1), "TOP"),
+                        ("LEFTPADDING", (0, 0), (-1, -1), 0),
+                        ("TEXTCOLOR", (0, 0), (0, -1), self.style.color("accent")),
+                    ]
+                )
+            )
+            self.story.append(table)
+        self.story.append(RLPageBreak())
+
+    # -- block handlers --------------------------------------------------------------------
+    def _heading(self, block: Heading) -> None:
+        level = 1 if block.level <= 1 else 2
+        if level == 1:
+            self._flush_notes()
+        key = self._heading_keys[id(block)]
+        title = xml_safe(block.text)
+        self.story.append(
+            HeadingParagraph(
+                self._text(block.text, "heading"),
+                self.p[f"h{level}"],
+                key=key,
+                title=title,
+                level=level,
+                state=self.state,
+            )
+        )
+
+    def _paragraph(self, block: Paragraph) -> None:
+        style = self.p.get(block.role, self.p["body"])
+        self.story.append(RLParagraph(self._spans(block.spans, "paragraph"), style))
+
+    def _quote(self, block: Quote) -> None:
+        record = self.manifest.add(block.text, block.passage_ids)
+        record.font = self.p["quote"].fontName
+        ids = ", ".join(str(i) for i in block.passage_ids)
+        where = f"quote {record.n}" + (f" (passage {ids})" if ids else "")
+        markup = self._text(block.text, where)
+        citation = self._text(block.citation.text, f"citation of {where}")
+        if self.doc.citation_mode == "footnotes":
+            self._note_number += 1
+            label = str(self._note_number)
+            anchor = f"fn-{len(self.notes) + 1}-mark"
+            self.notes.append(_EndNote(label, anchor, citation))
+            # The note number is bold: verify reads back only the quote's regular-face text.
+            markup += (
+                f'<a href="#{anchor}" color={quoteattr(self._link_color())}>'
+                f"<b><super>{label}</super></b></a>"
+                f'<a name="{anchor}-ref"/>'
+            )
+        paragraph = QuoteParagraph(markup, self.p["quote"])
+        paragraph.record = record
+        paragraph.rule_color = self.style.color("quote_rule")
+        self.story.append(paragraph)
+        if self.doc.citation_mode != "footnotes":
+            urls = {s.url for s in block.citation.sources if s.url}
+            if len(urls) == 1:
+                href = quoteattr(xml_safe(urls.pop()))
+                citation = f"<a href={href} color={quoteattr(self._link_color())}>{citation}</a>"
+            self.story.append(RLParagraph(citation, self.p["citation"]))
+        if block.note:
+            self.story.append(
+                RLParagraph(self._text(block.note, f"note on {where}"), self.p["note"])
+            )
+
+    def _note(self, block: Note) -> None:
+        self.story.append(RLParagraph(self._text(block.text, "note"), self.p["note"]))
+
+    def _page_break(self, block: PageBreak) -> None:
+        self.story.append(RLPageBreak())
+
+    def _contents(self, block: Contents) -> None:
+        self.story.append(
+            RLParagraph(self._text(block.title, "contents title"), self.p["toc_title"])
+        )
+        headings = [b for b in self.doc.blocks if isinstance(b, Heading)]
+        if not headings:
+            self.story.append(RLParagraph("(no sections)", self.p["toc1"]))
+        for heading in headings:
+            key = self._heading_keys[id(heading)]
+            index = len(self.state.contents_keys)
+            self.state.contents_keys.append(key)
+            style = self.p["toc1"] if heading.level <= 1 else self.p["toc2"]
+            text = escape(xml_safe(heading.text))
+            self.story.append(ContentsEntry(text, style, key, toc_form(index)))
+
+    def _table(self, block: Table) -> None:
+        if block.title:
+            self.story.append(
+                RLParagraph(self._text(block.title, "table title"), self.p["table_title"])
+            )
+        columns = max([len(block.headers)] + [len(row) for row in block.rows]) or 1
+        widths = block.widths if block.widths and len(block.widths) == columns else [1.0] * columns
+        total = sum(widths) or 1.0
+        col_widths = [self.style.page.frame_width * w / total for w in widths]
+        data = []
+        if block.headers:
+            data.append(
+                [
+                    RLParagraph(
+                        self._text(block.headers[i] if i < len(block.headers) else "", "table"),
+                        self.p["table_heading"],
+                    )
+                    for i in range(columns)
+                ]
+            )
+        for row in block.rows:
+            data.append(
+                [
+                    RLParagraph(
+                        self._spans(row[i] if i < len(row) else [], "table cell"),
+                        self.p["table_text"],
+                    )
+                    for i in range(columns)
+                ]
+            )
+        if not data:
+            return
+        table = RLTable(
+            data, colWidths=col_widths, repeatRows=1 if block.headers else 0, hAlign="LEFT"
+        )
+        commands = [
+            ("GRID", (0, 0), (-1, -1), 0.5, self.style.color("table_grid")),
+            ("VALIGN", (0, 0), (-1, -1), "TOP"),
+        ]
+        if block.headers:
+            commands.append(("BACKGROUND", (0, 0), (-1, 0), self.style.color("table_header")))
+        table.setStyle(TableStyle(commands))
+        self.story.append(table)
+        self.story.append(Spacer(1, 6))
+
+    # -- notes -----------------------------------------------------------------------------
+    def _flush_notes(self) -> None:
+        """The notes of the section just finished, numbered, each linking back to its mark."""
+        if not self.notes:
+            return
+        self.story.append(RLParagraph("Notes", self.p["notes_title"]))
+        for note in self.notes:
+            self.story.append(
+                RLParagraph(
+                    f'<a name="{note.anchor}"/><a href="#{note.anchor}-ref" '
+                    f"color={quoteattr(self._link_color())}>{escape(note.label)}</a>&nbsp;{note.markup}",
+                    self.p["endnote"],
+                )
+            )
+        self.notes = []
+
+    def _report_glyphs(self) -> None:
+        if self._missing:
+            self.report.warn(
+                "the PDF font has no glyph for "
+                f"{describe_chars(self._missing)}: printed as empty boxes "
+                "(the text is kept and reads back correctly)"
+            )
+        if self._rtl_where:
+            where = ", ".join(self._rtl_where[:5]) + (" …" if len(self._rtl_where) > 5 else "")
+            self.report.warn(
+                f"right-to-left text ({where}) is drawn left to right in the PDF: "
+                "no bidirectional layout is available"
+            )
+
+
+def write_pdf(
+    document: BriefingDocument, path: Path, report: WriteReport, progress: Progress | None
+) -> None:
+    PdfWriter(document, report).write(path, progress)
