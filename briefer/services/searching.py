@@ -47,6 +47,14 @@ def search(library: Library, request: SearchRequest) -> SearchPage:
     return SearchPage(hits=hits, total=total, facets=facets)
 
 
+def facet_counts(library: Library, request: SearchRequest) -> dict[str, list[FacetCount]]:
+    """Only the facet counts of a request (for a facets pane refreshed on its own)."""
+    node = parse_query(request.query)
+    match = library.search.text_match(node) if node is not None else None
+    with library.sessions() as session:
+        return _facets(session, match, resolve_filters(session, request))
+
+
 def resolve_filters(session: Session, request: SearchRequest) -> queries.Filters:
     """Turn what the user named into ids and codes; raises ``NotFound`` for unknown names."""
     themes = None
@@ -146,12 +154,12 @@ def _facets(
     theme_counts: dict[str, int] = {}
     if closure:
         statement = queries.theme_facet_statement(match, filters, closure)
-        theme_counts = dict(session.execute(statement).tuples().all())
+        theme_counts = dict(session.execute(statement).all())
     country_counts = dict(
-        session.execute(queries.country_facet_statement(match, filters)).tuples().all()
+        session.execute(queries.country_facet_statement(match, filters)).all()
     )
     meeting_counts = dict(
-        session.execute(queries.meeting_facet_statement(match, filters)).tuples().all()
+        session.execute(queries.meeting_facet_statement(match, filters)).all()
     )
     theme_names = queries.theme_labels(session)
     country_names = queries.country_labels(session, country_counts)

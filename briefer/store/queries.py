@@ -174,11 +174,26 @@ def _needs_meeting(filters: Filters) -> bool:
     return filters.date_from is not None or filters.date_to is not None
 
 
+def _needs_document(filters: Filters) -> bool:
+    return filters.meetings is not None or _needs_meeting(filters)
+
+
 def _base(
-    columns: Sequence[Any], match: TextMatch | None, filters: Filters, *, with_meeting: bool
+    columns: Sequence[Any],
+    match: TextMatch | None,
+    filters: Filters,
+    *,
+    with_document: bool = False,
+    with_meeting: bool = False,
 ) -> Select[Any]:
-    """SELECT columns FROM passage (joined to the text match) WHERE every filter holds."""
-    source = passage.join(document, document.c.id == passage.c.document_id)
+    """SELECT columns FROM passage (joined to the text match) WHERE every filter holds.
+
+    The document and meeting are joined only when a filter or a column needs them: at a
+    million passages each join is a lookup per matching passage.
+    """
+    source = passage
+    if with_document or with_meeting or _needs_document(filters):
+        source = source.join(document, document.c.id == passage.c.document_id)
     if with_meeting or _needs_meeting(filters):
         source = source.outerjoin(meeting, meeting.c.id == document.c.meeting_id)
     where = filter_conditions(filters)
@@ -217,12 +232,12 @@ def hits_statement(
 
 def count_statement(match: TextMatch | None, filters: Filters) -> Select[Any]:
     """The number of passages the query and filters select."""
-    return _base([func.count()], match, filters, with_meeting=False)
+    return _base([func.count()], match, filters)
 
 
 def theme_closure(session: Session) -> list[tuple[str, str]]:
     """(ancestor, descendant) pairs of the theme tree, each theme its own ancestor too."""
-    parents = dict(session.execute(select(Theme.id, Theme.parent_id)).tuples().all())
+    parents = dict(session.execute(select(Theme.id, Theme.parent_id)).all())
     pairs: list[tuple[str, str]] = []
     for theme_id in parents:
         current: str | None = theme_id
@@ -244,9 +259,7 @@ def theme_facet_statement(
         .data(list(closure))
         .cte("theme_tree")
     )
-    tagged = _base(
-        [passage_theme.c.passage_id, tree.c.ancestor], match, filters, with_meeting=False
-    )
+    tagged = _base([passage_theme.c.passage_id, tree.c.ancestor], match, filters)
     tagged = (
         tagged.join_from(passage, passage_theme, passage_theme.c.passage_id == passage.c.id)
         .join(tree, tree.c.descendant == passage_theme.c.theme_id)
@@ -260,9 +273,7 @@ def theme_facet_statement(
 def country_facet_statement(match: TextMatch | None, filters: Filters) -> Select[Any]:
     """Passages per country code."""
     filters = filters.without("countries")
-    statement = _base(
-        [passage_country.c.country_code, func.count()], match, filters, with_meeting=False
-    )
+    statement = _base([passage_country.c.country_code, func.count()], match, filters)
     return (
         statement.join_from(passage, passage_country, passage_country.c.passage_id == passage.c.id)
         .where(passage_country.c.excluded == false())
@@ -273,7 +284,7 @@ def country_facet_statement(match: TextMatch | None, filters: Filters) -> Select
 def meeting_facet_statement(match: TextMatch | None, filters: Filters) -> Select[Any]:
     """Passages per meeting (passages of documents without a meeting are not counted)."""
     filters = filters.without("meetings")
-    statement = _base([document.c.meeting_id, func.count()], match, filters, with_meeting=False)
+    statement = _base([document.c.meeting_id, func.count()], match, filters, with_document=True)
     return statement.where(document.c.meeting_id.is_not(None)).group_by(document.c.meeting_id)
 
 
@@ -329,7 +340,7 @@ def tags_of(session: Session, passage_ids: Sequence[int]) -> dict[int, tuple[lis
 
 
 def theme_labels(session: Session) -> dict[str, str]:
-    return dict(session.execute(select(Theme.id, Theme.label)).tuples().all())
+    return dict(session.execute(select(Theme.id, Theme.label)).all())
 
 
 def country_labels(session: Session, codes: Iterable[str]) -> dict[str, str]:
@@ -337,7 +348,7 @@ def country_labels(session: Session, codes: Iterable[str]) -> dict[str, str]:
     if not codes:
         return {}
     rows = session.execute(select(Country.code, Country.name).where(Country.code.in_(codes)))
-    return dict(rows.tuples().all())
+    return dict(rows.all())
 
 
 def meeting_labels(session: Session, ids: Iterable[int]) -> dict[int, str]:
