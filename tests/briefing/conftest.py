@@ -98,6 +98,7 @@ class CorpusBuilder:
                 offset += len(body) + 2
                 session.add(passage)
                 session.flush()
+                self.library.search.index(session.connection(), [(passage.id, body)])
                 for theme in themes:
                     session.add(PassageTheme(passage_id=passage.id, theme_id=theme))
                 for code in countries:
