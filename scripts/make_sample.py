@@ -94,7 +94,8 @@ DOCX_BODY: list[tuple[str, str]] = [
         "Normal",
         "1.2 The Ministers stress that a functioning asylum system depends on fair and "
         "fast procedures, on reception conditions that meet European standards and on the "
-        "effective return of persons who are not in need of international protection.",
+        "effective return of persons who are not in need of international protection, "
+        "with full respect for human rights and the principle of non-refoulement.",
     ),
     (
         "Normal",
