@@ -7,7 +7,11 @@ import importlib
 import click
 
 # One module per area; add a module here when it gains commands.
-COMMAND_MODULES = ("briefer.cli.library_commands",)
+COMMAND_MODULES = (
+    "briefer.cli.library_commands",
+    "briefer.cli.tag_commands",
+    "briefer.cli.verify_commands",
+)
 
 
 def all_commands() -> list[click.Command]:

@@ -19,6 +19,7 @@ from typing import Any
 from xml.sax.saxutils import escape, quoteattr
 
 from reportlab.lib.units import cm
+from reportlab.pdfbase import pdfmetrics
 from reportlab.platypus import (
     BaseDocTemplate,
     Frame,
@@ -83,6 +84,8 @@ class PdfWriter:
         self._heading_keys: dict[int, str] = {}
         self._missing: Counter[str] = Counter()
         self._rtl_where: list[str] = []
+        # The face's PostScript name, as the embedded subset is named in the file.
+        self._quote_face = pdfmetrics.getFont(self.p["quote"].fontName).face.name.decode()
         self._handlers: dict[type, Callable[[Any], None]] = {
             Heading: self._heading,
             Paragraph: self._paragraph,
@@ -278,7 +281,7 @@ class PdfWriter:
 
     def _quote(self, block: Quote) -> None:
         record = self.manifest.add(block.text, block.passage_ids)
-        record.font = self.p["quote"].fontName
+        record.font = self._quote_face
         ids = ", ".join(str(i) for i in block.passage_ids)
         where = f"quote {record.n}" + (f" (passage {ids})" if ids else "")
         markup = self._text(block.text, where)

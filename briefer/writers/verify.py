@@ -1,0 +1,169 @@
+"""``briefer verify``: check every quote of an exported file against the library.
+
+Three checks per quote of the file's quote list (``manifest``):
+- the passage still exists (``passage_missing``);
+- the passage text is the one exported: its SHA-256 matches (``passage_changed``);
+- the quote's visible text in the file is the library's text (``quote_altered``), compared
+  after the writer's one documented change, dropping characters XML cannot hold, and for
+  PDF after removing whitespace (line wrapping); DOCX keeps every other character.
+Quotes listed but absent from the file (``quote_missing``), quotes without a passage id
+(``untraceable``) and Quote-style paragraphs a user added in Word (``untracked``) are
+also reported. The library is reached through ``passage_texts`` so this module never
+touches the store (the service passes a lookup).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from briefer.domain.errors import BrieferError
+from briefer.writers.manifest import text_digest
+from briefer.writers.text import describe_chars, docx_form, drop_unrepresentable, pdf_form
+
+PassageLookup = Callable[[Iterable[int]], Mapping[int, str]]
+
+
+@dataclass(frozen=True)
+class Mismatch:
+    problem: str  # passage_missing, passage_changed, quote_altered, quote_missing, untraceable, untracked
+    message: str
+    quote: int | None = None
+    passage_ids: tuple[int, ...] = ()
+
+
+@dataclass
+class VerifyReport:
+    path: Path
+    format: str
+    quotes: int = 0
+    mismatches: list[Mismatch] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        return not self.mismatches
+
+    def as_json(self) -> dict[str, object]:
+        return {
+            "file": str(self.path),
+            "format": self.format,
+            "quotes": self.quotes,
+            "ok": self.ok,
+            "mismatches": [
+                {
+                    "quote": m.quote,
+                    "passage_ids": list(m.passage_ids),
+                    "problem": m.problem,
+                    "message": m.message,
+                }
+                for m in self.mismatches
+            ],
+            "notes": list(self.notes),
+        }
+
+
+def verify_file(path: Path | str, passage_texts: PassageLookup) -> VerifyReport:
+    path = Path(path)
+    if not path.is_file():
+        raise BrieferError(f"{path}: no such file")
+    suffix = path.suffix.lower()
+    untracked: list[str] = []
+    if suffix == ".docx":
+        from briefer.writers.readback_docx import read_docx
+
+        manifest, visible, untracked = read_docx(path)
+        form = docx_form
+    elif suffix == ".pdf":
+        from briefer.writers.readback_pdf import read_pdf
+
+        manifest, visible = read_pdf(path)
+        form = pdf_form
+    else:
+        raise BrieferError(f"{path}: can only verify .docx and .pdf exports")
+    report = VerifyReport(path, suffix[1:], quotes=len(manifest.quotes))
+    wanted = {pid for q in manifest.quotes for pid in q.passage_ids}
+    library = dict(passage_texts(sorted(wanted))) if wanted else {}
+    for record in manifest.quotes:
+        label = f"quote {record.n}"
+        ids = record.passage_ids
+        if not ids:
+            report.mismatches.append(
+                Mismatch("untraceable", f"{label}: names no passage, cannot be checked", record.n)
+            )
+            continue
+        shown = visible.get(record.n)
+        if shown is None:
+            report.mismatches.append(
+                Mismatch(
+                    "quote_missing", f"{label}: listed but not found in the file", record.n, ids
+                )
+            )
+        for pid in ids:
+            _check_passage(report, record.n, ids, pid, record.sha256, library.get(pid), shown, form)
+    for text in untracked:
+        excerpt = text if len(text) <= 60 else text[:57] + "…"
+        report.mismatches.append(
+            Mismatch("untracked", f"a Quote paragraph not from the library: “{excerpt}”")
+        )
+    return report
+
+
+def _check_passage(
+    report: VerifyReport,
+    n: int,
+    ids: tuple[int, ...],
+    pid: int,
+    digest: str,
+    stored: str | None,
+    shown: str | None,
+    form: Callable[[str], str],
+) -> None:
+    label = f"quote {n}"
+    if stored is None:
+        report.mismatches.append(
+            Mismatch(
+                "passage_missing", f"{label}: passage {pid} is no longer in the library", n, ids
+            )
+        )
+        return
+    if pid == ids[0] and text_digest(stored) != digest:
+        report.mismatches.append(
+            Mismatch(
+                "passage_changed",
+                f"{label}: passage {pid} has changed in the library since the export",
+                n,
+                ids,
+            )
+        )
+    if shown is None:
+        return
+    expected, got = form(stored), form(shown)
+    if expected != got:
+        report.mismatches.append(
+            Mismatch(
+                "quote_altered",
+                f"{label}: the text in the file differs from passage {pid} {_first_difference(expected, got)}",
+                n,
+                ids,
+            )
+        )
+    removed = drop_unrepresentable(stored).removed
+    if removed:
+        report.notes.append(
+            f"{label}: passage {pid} holds {describe_chars(removed)}, which no export can "
+            "carry; the writer dropped them and verify ignores them"
+        )
+
+
+def _first_difference(expected: str, got: str) -> str:
+    at = next(
+        (i for i, (a, b) in enumerate(zip(expected, got, strict=False)) if a != b),
+        min(len(expected), len(got)),
+    )
+    start = max(0, at - 15)
+    return (
+        f"at character {at + 1}: library “…{expected[start : at + 25]}…”, "
+        f"file “…{got[start : at + 25]}…”"
+    )
