@@ -41,7 +41,8 @@ _MEETING_WORDS = re.compile(
     r"consultations|round\s?table|symposium|meet|gathered|met\s+(?:in|at|on)|"
     r"(?:ministers?|they|we|delegations?|leaders|counterparts?|partners)\s+(?:have\s+|had\s+)?met|convened|hosting|hosted|hosts|"
     r"took\s+place|takes\s+place|was\s+held|were\s+held|is\s+held|is\s+being\s+held|attended|"
-    r"chaired|Tagung|Konferenz|sestanek|konferenca|srečanje)\b",
+    r"chaired|video\s*-?\s*conference|videoconferences|Tagung|Konferenz|sestanek|konferenca|"
+    r"srečanje)\b",
     re.IGNORECASE,
 )
 # Words before a date or place that point at *another* meeting (future or earlier one).
@@ -87,6 +88,8 @@ _IN_PLACE = re.compile(
     r"conference|forum|summit|ministerial|session|Gathered)\b[^.;:]{0,40}?\b(?:in|at)\s+(?:the\s+)?",
     re.IGNORECASE,
 )
+# What follows the place at the start of a news agency lead: "VIENNA, Nov 7 (APA) -".
+_NEWS_DATELINE = re.compile(r"\s*,\s*(?:[^\W\d]+\.?\s+\d{1,2}\b|\d{1,2}\.?\s+[^\W\d]+)")
 _FOOTNOTE_START = re.compile(r"^\s*(?:[¹²³⁴⁵⁶⁷⁸⁹⁰]+|\*+\S|\[\d+\]|\(\d+\)\s)")
 
 _DATE_THRESHOLD = 0.55
@@ -108,7 +111,7 @@ class _Series:
 class _Tables:
     series: tuple[_Series, ...]
     places: dict[str, str]  # lower-case place name -> country code
-    place_names: dict[str, str]  # lower-case -> the spelling stored
+    place_names: dict[str, str]  # lower-case -> the name stored (English: "Wien" -> "Vienna")
     countries: dict[str, str]  # lower-case country name -> code
     place_pattern: re.Pattern[str]
     country_pattern: re.Pattern[str]
@@ -127,8 +130,14 @@ def _tables() -> _Tables:
         )
         for item in data.get("series", [])
     )
-    places = {name.lower(): code for name, code in data.get("places", {}).items()}
-    place_names = {name.lower(): name for name in data.get("places", {})}
+    places: dict[str, str] = {}
+    place_names: dict[str, str] = {}
+    for name, value in data.get("places", {}).items():
+        code, stored = (
+            (value, name) if isinstance(value, str) else (value["country"], value["name"])
+        )
+        places[name.lower()] = code
+        place_names[name.lower()] = stored
     countries = {name.lower(): code for name, code in data.get("countries", {}).items()}
     countries.update(_gazetteer_countries())
     return _Tables(
@@ -136,7 +145,7 @@ def _tables() -> _Tables:
         places=places,
         place_names=place_names,
         countries=countries,
-        place_pattern=_alternation(place_names.values()),
+        place_pattern=_alternation(data.get("places", {}).keys(), re.IGNORECASE),
         country_pattern=_alternation(data.get("countries", {}).keys()),
     )
 
@@ -156,10 +165,10 @@ def _gazetteer_countries() -> dict[str, str]:
         return {}
 
 
-def _alternation(names: Iterable[str]) -> re.Pattern[str]:
+def _alternation(names: Iterable[str], flags: int = 0) -> re.Pattern[str]:
     ordered = sorted(names, key=len, reverse=True)
     body = "|".join(re.escape(n).replace(r"\ ", r"\s+") for n in ordered)
-    return re.compile(rf"(?<![\w-])(?:{body})(?![\w-])")
+    return re.compile(rf"(?<![\w-])(?:{body})(?![\w-])", flags)
 
 
 # ---------------------------------------------------------------------------------------
@@ -450,12 +459,15 @@ def _place_candidates(units: list[_Unit]) -> list[_Candidate]:
         text = _masked(unit)
         meeting_sentence = bool(_MEETING_WORDS.search(text))
         for match in tables.place_pattern.finditer(text):
-            if _other_meeting_before(unit, match.start()):
-                continue
+            if not match.group()[0].isupper() or _other_meeting_before(unit, match.start()):
+                continue  # "split" the verb is not Split the city
             city, country = _place_of(match.group())  # type: ignore[misc]
             before = text[max(0, match.start() - 80) : match.start()]
             after = text[match.end() : match.end() + 40]
-            if _IN_PLACE.search(before) and re.search(r"(?:in|at)\s+(?:the\s+)?$", before, re.I):
+            news_dateline = not text[: match.start()].strip() and _NEWS_DATELINE.match(after)
+            if unit.zone == "lead" and news_dateline:
+                score, rule = 0.55, "meeting-place:dateline-lead"
+            elif _IN_PLACE.search(before) and re.search(r"(?:in|at)\s+(?:the\s+)?$", before, re.I):
                 score, rule = 0.75, "meeting-place:held-in"
             elif re.match(r"\s*(?:conference|meeting|forum|summit|ministerial)\b", after, re.I):
                 score, rule = 0.6, "meeting-place:named-after"
@@ -685,11 +697,15 @@ def extract_meeting(document: CleanDocument) -> MeetingGuess | None:
     date = _choose_date(_date_candidates(units, published, document.published or published))
     if date is None:
         date = _choose_date(_relative_date_candidates(units, published))
-    place = _choose_place(_place_candidates(units))
+    video = _format_evidence(units)
+    places = _place_candidates(units)
+    if video is not None:
+        # A videoconference's dateline is where the statement was issued, not a venue.
+        places = [c for c in places if not c.evidence[0].rule.startswith("meeting-place:dateline")]
+    place = _choose_place(places)
     date_units = _units_holding(units, date)
     title = _best(_title_candidates(units, date_units), 0.5)
     series = _best(_series_candidates(units, title.text if title else None), 0.45)
-    video = _format_evidence(units)
     if date is None and place is None and title is None and series is None:
         return None
     parts = [(date, 0.45), (place, 0.3), (title or series, 0.15)]

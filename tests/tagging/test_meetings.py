@@ -1,0 +1,215 @@
+"""Reading a document's own meeting from its text, and only its own."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+import pytest
+
+from briefer.ingest.pipeline import prepare_document
+from briefer.tagging.meetings import extract_meeting
+from tests.tagging.meeting_docs import clean_document
+
+D = dt.date
+
+
+def test_lead_sentence_gives_dates_place_title_and_series() -> None:
+    doc = clean_document(
+        "Ministers agree on closer cooperation\n\n"
+        "From 1 to 3 December 2021, the Congress Centre Brdo pri Kranju is hosting the "
+        "EU-Western Balkans Ministerial Forum on Justice and Home Affairs. Ministers discussed "
+        "migration."
+    )
+    guess = extract_meeting(doc)
+    assert guess is not None
+    assert (guess.start_date, guess.end_date) == (D(2021, 12, 1), D(2021, 12, 3))
+    assert (guess.city, guess.country) == ("Brdo pri Kranju", "SI")
+    assert guess.series == "EU–Western Balkans Ministerial Forum on Justice and Home Affairs"
+    assert guess.title == "EU-Western Balkans Ministerial Forum on Justice and Home Affairs"
+    for evidence in guess.evidence:  # every piece of evidence points at the words
+        assert doc.text[evidence.start : evidence.end] == evidence.text
+
+
+def test_header_dateline_and_signature_agree_on_a_two_day_meeting() -> None:
+    doc = clean_document(
+        "Ministerial Conference on Border Security\n\nSkopje, North Macedonia\n"
+        "26-27 October 2017\n\nJOINT DECLARATION\n\n"
+        "The Ministers agreed to strengthen the exchange of information on migrant smuggling.\n\n"
+        "Skopje\nOctober 27th, 2017"
+    )
+    guess = extract_meeting(doc)
+    assert guess is not None
+    assert (guess.start_date, guess.end_date) == (D(2017, 10, 26), D(2017, 10, 27))
+    assert (guess.city, guess.country) == ("Skopje", "MK")
+    assert guess.title == "Ministerial Conference on Border Security"
+    assert guess.confidence >= 0.8
+
+
+def test_an_upcoming_meeting_mentioned_in_the_text_is_not_this_documents_meeting() -> None:
+    doc = clean_document(
+        "Joint statement of the ministers\n\n"
+        "\"Today's meeting provided the occasion to discuss migration, also in the context of "
+        "the upcoming EU-Western Balkans Home Affairs Ministerial taking place on 4-5 October "
+        'in Tirana."',
+        published=D(2018, 6, 19),
+    )
+    guess = extract_meeting(doc)
+    assert guess is not None
+    assert (guess.start_date, guess.end_date) == (D(2018, 6, 19), D(2018, 6, 19))
+    assert guess.city is None and guess.country is None  # Tirana is the next meeting
+    assert guess.series is None
+
+
+def test_an_earlier_videoconference_reported_inside_is_not_this_meeting() -> None:
+    doc = clean_document(
+        "Ministers meet in Ljubljana\n\n"
+        "The Salzburg Forum ministerial conference was held in Ljubljana on 11/12 December 2023. "
+        "Ministers discussed returns.\n\n"
+        "At the close of the meeting, the chair presented the conclusions of the Ministerial "
+        "Meeting on Child Sexual Abuse held via videoconference on 12 November 2023."
+    )
+    guess = extract_meeting(doc)
+    assert guess is not None
+    assert (guess.start_date, guess.end_date) == (D(2023, 12, 11), D(2023, 12, 12))
+    assert (guess.city, guess.country) == ("Ljubljana", "SI")  # not Salzburg
+    assert guess.series == "Salzburg Forum"
+    assert guess.format is None
+
+
+def test_a_meeting_held_by_videoconference_has_that_format_and_no_dateline_place() -> None:
+    doc = clean_document(
+        "Joint press statement\n\nBrussels, 22 January 2021\n\n"
+        "Today's videoconference of the interior ministers reviewed the Joint Action Plan "
+        "on Counter-Terrorism.",
+        published=D(2021, 1, 22),
+    )
+    guess = extract_meeting(doc)
+    assert guess is not None
+    assert guess.format == "videoconference"
+    assert guess.start_date == D(2021, 1, 22)
+    assert guess.city is None  # Brussels is where the statement was issued
+
+
+def test_a_bare_date_under_a_news_headline_is_the_publication_date() -> None:
+    doc = clean_document(
+        "EU and Balkan countries agree to work together\n\nMarch 21, 2015\n\n"
+        'Ministers attended the conference "Working Together," hosted by Austria. Steps '
+        "promoted at the Vienna conference included training for border guards."
+    )
+    guess = extract_meeting(doc)
+    assert guess is not None
+    assert guess.start_date is None and guess.end_date is None
+    assert (guess.city, guess.country) == ("Vienna", "AT")
+    assert guess.title == "Working Together"
+
+
+def test_news_agency_dateline_and_german_quote() -> None:
+    doc = clean_document(
+        "Ministers want faster returns\n\n"
+        "VIENNA, Nov 7 (APA) - Interior ministers called for faster returns at the end of a "
+        "two-day Salzburg Forum conference.\n\n"
+        'The ministry said the ministers had met "am 6. und 7. November 2019 in Wien".'
+    )
+    guess = extract_meeting(doc)
+    assert guess is not None
+    assert (guess.start_date, guess.end_date) == (D(2019, 11, 6), D(2019, 11, 7))
+    assert (guess.city, guess.country) == ("Vienna", "AT")
+
+
+def test_month_first_dateline_with_city() -> None:
+    doc = clean_document(
+        "Joint Statement of the Interior Ministers\n\nTirana, October 17, 2023\n\n"
+        "The ministers agreed to step up returns."
+    )
+    guess = extract_meeting(doc)
+    assert guess is not None
+    assert guess.start_date == guess.end_date == D(2023, 10, 17)
+    assert (guess.city, guess.country) == ("Tirana", "AL")
+
+
+def test_a_text_that_does_not_say_gives_no_meeting() -> None:
+    doc = clean_document(
+        "Joint action crucial\n\nThe ministerial meeting discussed ways to strengthen "
+        "cooperation against migrant smuggling. The State Secretary stressed human rights."
+    )
+    assert extract_meeting(doc) is None
+
+
+def test_deadlines_and_old_events_are_not_the_meeting_date() -> None:
+    doc = clean_document(
+        "Ministers met to discuss the roadmap.\n\n"
+        "The ministers agreed to complete the roadmap by 30 June 2019.",
+        published=D(2018, 6, 19),
+    )
+    guess = extract_meeting(doc)
+    assert guess is None or guess.start_date is None
+
+
+def test_series_named_only_in_a_footnote_is_not_the_series() -> None:
+    doc = clean_document(
+        "Ministers met in Sofia on 21 and 22 January 2016 to discuss terrorism.\n\n"
+        "¹ Such as the Salzburg Forum and the Brdo Process.",
+        footnotes=("¹",),
+    )
+    guess = extract_meeting(doc)
+    assert guess is not None
+    assert guess.series is None
+    assert (guess.city, guess.start_date) == ("Sofia", D(2016, 1, 21))
+
+
+# --- the seeds, read through the real cleaning and segmentation --------------------------
+
+
+def _seed(seeds_dir: Path, prefix: str):
+    (path,) = seeds_dir.glob(f"{prefix}_*.txt")
+    return extract_meeting(prepare_document(path))
+
+
+def test_seed_002_forum_at_brdo(seeds_dir: Path) -> None:
+    guess = _seed(seeds_dir, "002")
+    assert guess is not None
+    assert guess.series == "EU–Western Balkans Ministerial Forum on Justice and Home Affairs"
+    assert (guess.start_date, guess.end_date) == (D(2021, 12, 1), D(2021, 12, 3))
+    assert (guess.city, guess.country) == ("Brdo pri Kranju", "SI")
+    assert guess.format is None  # the videoconference of 12 November was another meeting
+
+
+def test_seed_003_danube_conference_in_sofia(seeds_dir: Path) -> None:
+    guess = _seed(seeds_dir, "003")
+    assert guess is not None
+    assert guess.title == "Ministerial Conference on Combating Terrorism in the Danube Region"
+    assert guess.series == "EU Strategy for the Danube Region"
+    assert (guess.start_date, guess.end_date) == (D(2016, 1, 21), D(2016, 1, 22))
+    assert (guess.city, guess.country) == ("Sofia", "BG")
+
+
+def test_seed_001_meeting_of_19_june_2018_place_not_stated(seeds_dir: Path) -> None:
+    guess = _seed(seeds_dir, "001")
+    assert guess is not None
+    assert (guess.start_date, guess.end_date) == (D(2018, 6, 19), D(2018, 6, 19))
+    assert guess.city is None and guess.country is None  # Tirana hosts the next one
+
+
+def test_seed_000_vienna_conference_date_not_stated(seeds_dir: Path) -> None:
+    guess = _seed(seeds_dir, "000")
+    assert guess is not None
+    assert guess.title == "Tackling Jihadism Together"
+    assert (guess.city, guess.country) == ("Vienna", "AT")
+    # 21 March 2015 is when the article was published, not when the conference met.
+    assert guess.start_date is None and guess.end_date is None
+
+
+def test_seed_004_meeting_unknown(seeds_dir: Path) -> None:
+    assert _seed(seeds_dir, "004") is None
+
+
+@pytest.mark.parametrize("published", [None, D(2021, 12, 4)])
+def test_publication_date_never_replaces_the_stated_meeting_dates(published) -> None:
+    doc = clean_document(
+        "Report\n\nFrom 1 to 3 December 2021, Brdo pri Kranju is hosting the ministerial forum.",
+        published=published,
+    )
+    guess = extract_meeting(doc)
+    assert guess is not None
+    assert (guess.start_date, guess.end_date) == (D(2021, 12, 1), D(2021, 12, 3))
