@@ -202,7 +202,9 @@ class CountryGroupMember(Base):
         ForeignKey("country.code", ondelete="CASCADE"), primary_key=True
     )
     since: Mapped[dt.date | None] = mapped_column(Date)
-    until: Mapped[dt.date | None] = mapped_column(Date)
+    until: Mapped[dt.date | None] = mapped_column(Date)  # the last day of membership
+    # Order of listing within the group: EU protocol order for the EU member states.
+    position: Mapped[int | None] = mapped_column(Integer)
 
 
 class PassageTheme(Base):

@@ -125,6 +125,7 @@ def upgrade() -> None:
         sa.Column("country_code", sa.String(length=2), nullable=False),
         sa.Column("since", sa.Date(), nullable=True),
         sa.Column("until", sa.Date(), nullable=True),
+        sa.Column("position", sa.Integer(), nullable=True),
         sa.ForeignKeyConstraint(
             ["country_code"],
             ["country.code"],
