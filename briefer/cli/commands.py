@@ -11,6 +11,7 @@ COMMAND_MODULES = (
     "briefer.cli.library_commands",
     "briefer.cli.tag_commands",
     "briefer.cli.verify_commands",
+    "briefer.cli.meeting_commands",
 )
 
 

@@ -25,6 +25,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from briefer.domain.errors import BrieferError, NotFound
+from briefer.store.library import Library
 from briefer.store.models import (
     AUTOMATIC,
     MANUAL,
@@ -344,3 +345,28 @@ def list_meetings(session: Session) -> list[MeetingSummary]:
 
 def count_documents_without_meeting(session: Session) -> int:
     return session.scalar(select(func.count(Document.id)).where(Document.meeting_id.is_(None))) or 0
+
+
+# ---------------------------------------------------------------------------------------
+# Use cases over a library (the shells call these; sessions stay here)
+
+
+@dataclass(frozen=True)
+class MeetingsOverview:
+    meetings: list[MeetingSummary]
+    documents_without_meeting: int
+
+
+def meetings_overview(library: Library) -> MeetingsOverview:
+    """Every meeting with its counts, and how many documents still have no meeting."""
+    with library.session() as session:
+        return MeetingsOverview(list_meetings(session), count_documents_without_meeting(session))
+
+
+def correct_meeting(library: Library, document_id: int, changes: dict[str, Any]) -> MeetingSummary:
+    """Store an analyst's correction of one document's meeting and return the meeting."""
+    with library.session() as session:
+        meeting = set_meeting(session, document_id, changes)
+        meeting_id = meeting.id
+    with library.session() as session:
+        return next(m for m in list_meetings(session) if m.id == meeting_id)
