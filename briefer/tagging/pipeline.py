@@ -2,14 +2,28 @@
 
 The country, theme and meeting taggers live in their own modules; this module only
 composes them so that the importer (and re-tagging) never needs to know the details.
+A tagger that is not available (not installed, or failing to load its resources)
+leaves its part empty rather than stopping imports.
 """
 
 from __future__ import annotations
 
+import logging
+from collections.abc import Callable
 from dataclasses import dataclass, field
+from typing import Any
+
+from sqlalchemy.orm import Session
 
 from briefer.ingest.model import CleanDocument
 from briefer.tagging.model import CountryMatch, MeetingGuess, ThemeMatch
+from briefer.tagging.taxonomy import Taxonomy, load_taxonomy, taxonomy_from_library
+from briefer.tagging.themes import ThemeTagger
+
+log = logging.getLogger(__name__)
+
+CountryFn = Callable[[str], list[CountryMatch]]
+MeetingFn = Callable[[CleanDocument], MeetingGuess | None]
 
 
 @dataclass
@@ -27,14 +41,66 @@ class DocumentTags:
 class Tagger:
     """Composes the taggers; build once (loading resources is the slow part), use many times."""
 
+    def __init__(
+        self,
+        themes: ThemeTagger | None = None,
+        countries: CountryFn | None = None,
+        meeting: MeetingFn | None = None,
+    ) -> None:
+        self.themes = themes
+        self.countries = countries
+        self.meeting = meeting
+
     def tag_passage(self, text: str) -> PassageTags:
-        return PassageTags()
+        """Countries and themes of one passage; evidence offsets are within ``text``."""
+        return PassageTags(
+            countries=self.countries(text) if self.countries is not None else [],
+            themes=self.themes.tag(text) if self.themes is not None else [],
+        )
 
     def tag_document(self, document: CleanDocument) -> DocumentTags:
         passages = {p.position: self.tag_passage(p.text) for p in document.passages}
-        return DocumentTags(passages=passages, meeting=None)
+        meeting = self.meeting(document) if self.meeting is not None else None
+        return DocumentTags(passages=passages, meeting=meeting)
 
 
-def load_tagger() -> Tagger:
-    """The tagger built from the shipped (or user-edited) taxonomy and gazetteer."""
-    return Tagger()
+def load_tagger(session: Session | None = None, taxonomy: Taxonomy | None = None) -> Tagger:
+    """The tagger for a library (its own, possibly user-edited taxonomy) or the shipped files.
+
+    Pass the library's ``session`` so imports and re-tagging use the taxonomy the analyst
+    sees; without one, the shipped ``resources/taxonomy.toml`` is used.
+    """
+    if taxonomy is None:
+        taxonomy = taxonomy_from_library(session) if session is not None else None
+        if taxonomy is None or not taxonomy.themes:
+            taxonomy = load_taxonomy()
+    return Tagger(
+        themes=ThemeTagger(taxonomy),
+        countries=_country_function(),
+        meeting=_meeting_function(),
+    )
+
+
+def _country_function() -> CountryFn | None:
+    try:
+        from briefer.tagging.countries import load_country_tagger  # type: ignore[attr-defined]
+    except ImportError:
+        return None
+    try:
+        tagger: Any = load_country_tagger()
+    except Exception:  # a broken gazetteer must not stop imports; the log says why
+        log.exception("the country tagger could not be loaded; countries are not tagged")
+        return None
+    for name in ("tag_passage", "tag", "find"):
+        method = getattr(tagger, name, None)
+        if callable(method):
+            return method  # type: ignore[no-any-return]
+    return tagger if callable(tagger) else None
+
+
+def _meeting_function() -> MeetingFn | None:
+    try:
+        from briefer.tagging.meetings import extract_meeting
+    except ImportError:
+        return None
+    return extract_meeting

@@ -1,0 +1,117 @@
+"""Tagging passages with themes: cue matches, weighed and explained.
+
+A theme is set on a passage when the *distinct* cues of that theme found in it add up
+to the taxonomy's threshold (a strong cue is 1.0, a weak one 0.5). A match that a
+negative cue of the same theme overlaps ("returns of foreign terrorist fighters" for returns and
+readmission) does not count, and a match inside a longer match of the same theme counts
+once. Every theme returned carries the matches as evidence: the text, its offsets in the
+passage and the cue that matched, so an analyst can see why it was set.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from briefer.tagging.cues import Alternative, CueMatcher, Hit, parse_cue
+from briefer.tagging.model import Evidence, ThemeMatch
+from briefer.tagging.taxonomy import Taxonomy, load_taxonomy
+
+MAX_EVIDENCE_PER_CUE = 3
+
+
+@dataclass(frozen=True)
+class _Cue:
+    theme: int  # index into ThemeTagger._theme_ids
+    weight: float
+    negative: bool
+    alternatives: tuple[Alternative, ...]
+
+
+class ThemeTagger:
+    """Compiled cues of a whole taxonomy; build once, call ``tag`` for each passage."""
+
+    def __init__(self, taxonomy: Taxonomy) -> None:
+        self.taxonomy = taxonomy
+        self.threshold = taxonomy.threshold
+        self._theme_ids = [t.id for t in taxonomy.themes]
+        self._cues: list[_Cue] = []
+        for theme_index, theme in enumerate(taxonomy.themes):
+            for cue in theme.cues:
+                self._cues.append(_Cue(theme_index, cue.weight, cue.negative, parse_cue(cue.text)))
+        self._matcher = CueMatcher([cue.alternatives for cue in self._cues])
+
+    def tag(self, text: str) -> list[ThemeMatch]:
+        """The themes of a passage, best first, each with its score and evidence."""
+        if not text:
+            return []
+        hits = self._matcher.find(text)
+        if not hits:
+            return []
+        by_theme: dict[int, tuple[list[Hit], list[Hit]]] = {}
+        for hit in hits:
+            cue = self._cues[hit.cue]
+            positives, negatives = by_theme.setdefault(cue.theme, ([], []))
+            (negatives if cue.negative else positives).append(hit)
+        matches = []
+        for theme_index, (positives, negatives) in by_theme.items():
+            kept = _outermost(_outside(positives, negatives))
+            if not kept:
+                continue
+            weights = {hit.cue: self._cues[hit.cue].weight for hit in kept}
+            score = sum(weights.values())
+            if score + 1e-9 < self.threshold:
+                continue
+            matches.append(
+                ThemeMatch(
+                    theme_id=self._theme_ids[theme_index],
+                    score=round(score, 2),
+                    evidence=self._evidence(text, kept),
+                )
+            )
+        matches.sort(key=lambda m: (-m.score, m.theme_id))
+        return matches
+
+    def _evidence(self, text: str, hits: list[Hit]) -> list[Evidence]:
+        per_cue: dict[int, int] = {}
+        evidence = []
+        for hit in sorted(hits, key=lambda h: (h.start, h.end)):
+            seen = per_cue.get(hit.cue, 0)
+            if seen >= MAX_EVIDENCE_PER_CUE:
+                continue
+            per_cue[hit.cue] = seen + 1
+            cue = self._cues[hit.cue]
+            source = cue.alternatives[hit.alternative].source
+            evidence.append(
+                Evidence(
+                    text=text[hit.start : hit.end],
+                    start=hit.start,
+                    end=hit.end,
+                    rule=f'cue "{source}" (weight {cue.weight:g})',
+                )
+            )
+        return evidence
+
+
+def _outside(positives: list[Hit], negatives: list[Hit]) -> list[Hit]:
+    """Positive matches that no negative match overlaps ("cross-border surveillance")."""
+    if not negatives:
+        return positives
+    return [p for p in positives if not any(n.start < p.end and p.start < n.end for n in negatives)]
+
+
+def _outermost(hits: list[Hit]) -> list[Hit]:
+    """Drop matches inside a longer (or identical, earlier) match, so each text counts once."""
+    if len(hits) < 2:
+        return hits
+    ordered = sorted(hits, key=lambda h: (h.start, -h.end))
+    kept: list[Hit] = []
+    for hit in ordered:
+        if any(k.start <= hit.start and hit.end <= k.end for k in kept):
+            continue
+        kept.append(hit)
+    return kept
+
+
+def load_theme_tagger(taxonomy: Taxonomy | None = None) -> ThemeTagger:
+    """A theme tagger for ``taxonomy`` (default: the shipped taxonomy file)."""
+    return ThemeTagger(taxonomy if taxonomy is not None else load_taxonomy())
