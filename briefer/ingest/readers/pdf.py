@@ -130,7 +130,12 @@ def _key(text: str) -> str:
 
 
 def _drop_furniture(pages: list[_Page]) -> list[RemovedLine]:
-    """Remove running headers/footers (repeated at page edges) and lone page numbers."""
+    """Remove running headers/footers (repeated at page edges) and lone page numbers.
+
+    Furniture is drawn on its own, so only a line standing alone in its text box (or with
+    one other line) at the top or bottom of a page qualifies; a paragraph's last line
+    never does, even when pages happen to end alike.
+    """
     edge_counts: Counter[str] = Counter()
     for page in pages:
         edge_counts.update({_key(line.text) for line in _edge_lines(page)})
@@ -141,13 +146,10 @@ def _drop_furniture(pages: list[_Page]) -> list[RemovedLine]:
         for box in page.boxes:
             kept = []
             for line in box.lines:
-                if id(line) in edges and _PAGE_NUMBER.match(line.text):
+                furniture = id(line) in edges and len(box.lines) <= 2
+                if furniture and _PAGE_NUMBER.match(line.text):
                     removed.append(RemovedLine(line.text, "page-number"))
-                elif (
-                    id(line) in edges
-                    and len(pages) > 1
-                    and edge_counts[_key(line.text)] >= threshold
-                ):
+                elif furniture and len(pages) > 1 and edge_counts[_key(line.text)] >= threshold:
                     removed.append(RemovedLine(line.text, "running-header"))
                 else:
                     kept.append(line)
