@@ -44,3 +44,16 @@ def seeds_dir() -> Path:
     if not SEEDS_DIR.is_dir():
         pytest.skip(f"seed corpus not found at {SEEDS_DIR} (shared/ is not beside the checkout)")
     return SEEDS_DIR
+
+
+@pytest.fixture(scope="session")
+def pg_server() -> Iterator[object]:
+    """A PostgreSQL server on loopback for the whole run; skips where it cannot start."""
+    from tests.support.pg_server import PostgresUnavailable, start_server
+
+    try:
+        server = start_server()
+    except PostgresUnavailable as exc:
+        pytest.skip(f"PostgreSQL tests skipped: {exc}")
+    yield server
+    server.stop()
