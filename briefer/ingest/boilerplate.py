@@ -56,7 +56,7 @@ LINE_RULES: list[LineRule] = [
         r"^(?:image|images|photo|photos|photograph|picture|pictures|foto|fotografija|fotografije|"
         r"bild|bilder|slika|slike|фото|фотографија|credit|credits|photo credit|image credit|"
         r"image source|source of the photo|bildquelle|vir fotografije|izvor fotografije)"
-        r"\s*(?:\([^)]{0,40}\))?\s*[:|–—-]\s*.{0,150}$",
+        r"\s*(?:\([^)]{0,40}\))?(?:\s*[:|]|\s+[–—-]\s)\s*.{0,150}$",
         r"^(?:©|\(c\)|copyright\b).{0,150}$",
         r"^.{0,120}\|\s*(?:author|photo|foto|credit|autor|avtor|bild|image)\b\s*:?.{0,80}$",
         r"^.{0,150}\((?:photo|foto|image|bild|credit)\s*:[^)]{0,80}\)$",
