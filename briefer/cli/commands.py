@@ -12,6 +12,7 @@ COMMAND_MODULES = (
     "briefer.cli.tag_commands",
     "briefer.cli.verify_commands",
     "briefer.cli.meeting_commands",
+    "briefer.cli.briefing_commands",
 )
 
 

@@ -680,6 +680,23 @@ class MoveItems:
         )
 
 
+@dataclass(frozen=True)
+class Batch:
+    """Several operations on one briefing as one change (one transaction, one undo step)."""
+
+    briefing_id: int
+    operations: tuple[Operation, ...]
+    label: str = "Edit briefing"
+
+    def target(self, session: Session) -> int | None:
+        _briefing(session, self.briefing_id)
+        return self.briefing_id
+
+    def run(self, session: Session) -> Operation:
+        inverses = [operation.run(session) for operation in self.operations]
+        return Batch(self.briefing_id, tuple(reversed(inverses)), self.label)
+
+
 # --- applying -----------------------------------------------------------------------------
 
 
@@ -705,6 +722,8 @@ def _bump(session: Session, briefing_id: int, expected_version: int | None) -> i
 
 
 def _created_ids(operation: Operation, inverse: Operation) -> tuple[int, ...]:
+    if isinstance(inverse, Batch):
+        return tuple(i for op in reversed(inverse.operations) for i in _created_ids(op, op))
     if isinstance(inverse, RemoveItems):
         return inverse.item_ids
     if isinstance(inverse, RemoveSection):
