@@ -162,6 +162,10 @@ def import_file(
     except SQLAlchemyError as exc:
         reason = str(getattr(exc, "orig", exc)).splitlines()[0]
         return ImportOutcome(path, "failed", reason=f"cannot write to the library ({reason})")
+    except Exception as exc:  # rolled back: nothing of this document is stored
+        return ImportOutcome(
+            path, "failed", reason=f"not stored ({type(exc).__name__}: {exc}); nothing was kept"
+        )
     return ImportOutcome(
         path,
         "imported",
