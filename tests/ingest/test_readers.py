@@ -213,5 +213,5 @@ def test_damaged_pdf_is_refused(tmp_path: Path) -> None:
 def test_unsupported_suffix(tmp_path: Path) -> None:
     path = tmp_path / "table.xlsx"
     path.write_bytes(b"PK")
-    with pytest.raises(ReadError, match="unsupported format .xlsx"):
+    with pytest.raises(ReadError, match=r"unsupported format \.xlsx"):
         read_document(path)
