@@ -450,7 +450,11 @@ def _read_groups(
             if code in seen:
                 raise GazetteerError(path, at, f"{group_id}: member {code!r} is listed twice")
             seen.add(code)
-            since, until, protocol = member.get("since"), member.get("until"), member.get("protocol")
+            since, until, protocol = (
+                member.get("since"),
+                member.get("until"),
+                member.get("protocol"),
+            )
             for key, value in (("since", since), ("until", until)):
                 if value is not None and (
                     not isinstance(value, dt.date) or isinstance(value, dt.datetime)
@@ -477,7 +481,9 @@ def _read_rules(
 ) -> Rules:
     lines = _Lines(text)
 
-    def texts(key: str, source: Mapping[str, Any] = data, line: int | None = None) -> tuple[str, ...]:
+    def texts(
+        key: str, source: Mapping[str, Any] = data, line: int | None = None
+    ) -> tuple[str, ...]:
         value = source.get(key, [])
         if not isinstance(value, list) or not all(isinstance(v, str) and v.strip() for v in value):
             raise GazetteerError(
@@ -545,7 +551,9 @@ def _read_rules(
             )
         confidence = table.get("confidence", 0.6)
         if not isinstance(confidence, (int, float)) or not 0 < confidence <= 1:
-            raise GazetteerError(path, amb_line, f"ambiguous {name!r}: confidence must be in (0, 1]")
+            raise GazetteerError(
+                path, amb_line, f"ambiguous {name!r}: confidence must be in (0, 1]"
+            )
         until = table.get("until")
         if until is not None and not isinstance(until, dt.date):
             raise GazetteerError(path, amb_line, f"ambiguous {name!r}: until must be a date")
