@@ -33,6 +33,9 @@ class QuoteRecord:
     # PDF only: where the quote was drawn, one box per page it spans: [page, x0, y0, x1, y1].
     boxes: list[list[float]] = field(default_factory=list)
     font: str | None = None  # PDF only: the font the quote text is drawn in
+    # PDF only: characters the PDF cannot carry (no glyph in the font, or outside the BMP,
+    # which reportlab's text mapping cannot express); drawn as U+FFFD and reported.
+    omitted: str = ""
 
 
 @dataclass
@@ -57,6 +60,7 @@ class Manifest:
                     "sha256": q.sha256,
                     "boxes": [[round(v, 2) for v in box] for box in q.boxes],
                     "font": q.font,
+                    "omitted": q.omitted,
                 }
                 for q in self.quotes
             ],
@@ -74,6 +78,7 @@ class Manifest:
                     str(q["sha256"]),
                     [list(map(float, box)) for box in q.get("boxes", [])],
                     q.get("font"),
+                    str(q.get("omitted", "")),
                 )
                 for q in raw["quotes"]
             ]

@@ -76,5 +76,15 @@ def pdf_form(text: str) -> str:
     return _WHITESPACE.sub("", xml_safe(text))
 
 
+REPLACEMENT = "\ufffd"
+
+
+def substitute(text: str, chars: str) -> str:
+    """``text`` with each of ``chars`` replaced by U+FFFD (how the PDF shows what it cannot)."""
+    if not chars:
+        return text
+    return text.translate({ord(ch): REPLACEMENT for ch in chars})
+
+
 def collapse_whitespace(text: str) -> str:
     return _WHITESPACE.sub(" ", text).strip()

@@ -14,13 +14,20 @@ touches the store (the service passes a lookup).
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from briefer.domain.errors import BrieferError
-from briefer.writers.manifest import text_digest
-from briefer.writers.text import describe_chars, docx_form, drop_unrepresentable, pdf_form
+from briefer.writers.manifest import QuoteRecord, text_digest
+from briefer.writers.text import (
+    describe_chars,
+    docx_form,
+    drop_unrepresentable,
+    pdf_form,
+    substitute,
+)
 
 PassageLookup = Callable[[Iterable[int]], Mapping[int, str]]
 
@@ -74,12 +81,18 @@ def verify_file(path: Path | str, passage_texts: PassageLookup) -> VerifyReport:
         from briefer.writers.readback_docx import read_docx
 
         manifest, visible, untracked = read_docx(path)
-        form = docx_form
+
+        def form(text: str, omitted: str = "") -> str:
+            return docx_form(text)
+
     elif suffix == ".pdf":
         from briefer.writers.readback_pdf import read_pdf
 
         manifest, visible = read_pdf(path)
-        form = pdf_form
+
+        def form(text: str, omitted: str = "") -> str:
+            return pdf_form(substitute(text, omitted))
+
     else:
         raise BrieferError(f"{path}: can only verify .docx and .pdf exports")
     report = VerifyReport(path, suffix[1:], quotes=len(manifest.quotes))
@@ -101,7 +114,7 @@ def verify_file(path: Path | str, passage_texts: PassageLookup) -> VerifyReport:
                 )
             )
         for pid in ids:
-            _check_passage(report, record.n, ids, pid, record.sha256, library.get(pid), shown, form)
+            _check_passage(report, record, pid, library.get(pid), shown, form)
     for text in untracked:
         excerpt = text if len(text) <= 60 else text[:57] + "…"
         report.mismatches.append(
@@ -112,14 +125,13 @@ def verify_file(path: Path | str, passage_texts: PassageLookup) -> VerifyReport:
 
 def _check_passage(
     report: VerifyReport,
-    n: int,
-    ids: tuple[int, ...],
+    record: QuoteRecord,
     pid: int,
-    digest: str,
     stored: str | None,
     shown: str | None,
-    form: Callable[[str], str],
+    form: Callable[[str, str], str],
 ) -> None:
+    n, ids, digest = record.n, record.passage_ids, record.sha256
     label = f"quote {n}"
     if stored is None:
         report.mismatches.append(
@@ -139,7 +151,7 @@ def _check_passage(
         )
     if shown is None:
         return
-    expected, got = form(stored), form(shown)
+    expected, got = form(stored, record.omitted), form(shown, "")
     if expected != got:
         report.mismatches.append(
             Mismatch(
@@ -154,6 +166,11 @@ def _check_passage(
         report.notes.append(
             f"{label}: passage {pid} holds {describe_chars(removed)}, which no export can "
             "carry; the writer dropped them and verify ignores them"
+        )
+    if record.omitted:
+        report.notes.append(
+            f"{label}: the PDF shows {describe_chars(Counter(ch for ch in stored if ch in record.omitted))} "
+            "as U+FFFD (no glyph); accepted"
         )
 
 

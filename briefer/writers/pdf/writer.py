@@ -56,7 +56,7 @@ from briefer.writers.pdf.flowables import (
 )
 from briefer.writers.pdf.style import PdfStyle, load_style, missing_glyphs
 from briefer.writers.report import LayoutFailed, WriteReport
-from briefer.writers.text import describe_chars, drop_unrepresentable, xml_safe
+from briefer.writers.text import describe_chars, drop_unrepresentable, substitute, xml_safe
 
 Progress = Callable[[int, int], None]
 _RTL = {"R", "AL"}
@@ -84,6 +84,7 @@ class PdfWriter:
         self._heading_keys: dict[int, str] = {}
         self._missing: Counter[str] = Counter()
         self._rtl_where: list[str] = []
+        self._omitted = ""  # what the last _clean() replaced by U+FFFD
         # The face's PostScript name, as the embedded subset is named in the file.
         self._quote_face = pdfmetrics.getFont(self.p["quote"].fontName).face.name.decode()
         self._handlers: dict[type, Callable[[Any], None]] = {
@@ -166,10 +167,17 @@ class PdfWriter:
         if result.removed:
             self.report.note_dropped(where, result.removed)
         clean = result.text
-        missing = missing_glyphs(clean, self.style.fonts["regular"]) if not clean.isascii() else ()
-        for ch in missing:
-            self._missing[ch] += clean.count(ch)
-        if not clean.isascii() and any(unicodedata.bidirectional(ch) in _RTL for ch in clean):
+        self._omitted = ""
+        if clean.isascii():
+            return clean
+        missing = missing_glyphs(clean, self.style.fonts["regular"])
+        missing |= {ch for ch in set(clean) if ord(ch) > 0xFFFF}
+        if missing:
+            for ch in missing:
+                self._missing[ch] += clean.count(ch)
+            self._omitted = "".join(sorted(missing))
+            clean = substitute(clean, self._omitted)
+        if any(unicodedata.bidirectional(ch) in _RTL for ch in clean):
             self._rtl_where.append(where)
         return clean
 
@@ -285,6 +293,7 @@ class PdfWriter:
         ids = ", ".join(str(i) for i in block.passage_ids)
         where = f"quote {record.n}" + (f" (passage {ids})" if ids else "")
         markup = self._text(block.text, where)
+        record.omitted = self._omitted
         citation = self._text(block.citation.text, f"citation of {where}")
         if self.doc.citation_mode == "footnotes":
             self._note_number += 1
@@ -397,9 +406,9 @@ class PdfWriter:
     def _report_glyphs(self) -> None:
         if self._missing:
             self.report.warn(
-                "the PDF font has no glyph for "
-                f"{describe_chars(self._missing)}: printed as empty boxes "
-                "(the text is kept and reads back correctly)"
+                f"the PDF cannot show {describe_chars(self._missing)} (no glyph in the "
+                "font, or beyond what PDF text extraction maps): printed as U+FFFD '\ufffd'; "
+                "'briefer verify' accepts exactly these substitutions"
             )
         if self._rtl_where:
             where = ", ".join(self._rtl_where[:5]) + (" …" if len(self._rtl_where) > 5 else "")
