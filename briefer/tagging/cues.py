@@ -22,6 +22,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
+from functools import lru_cache
 from itertools import product
 
 WORD = r"[^\W_]+"
@@ -74,6 +75,7 @@ class Alternative:
     phrases: tuple[Phrase, ...]
 
 
+@lru_cache(maxsize=8192)
 def parse_cue(text: str) -> tuple[Alternative, ...]:
     """Compile a cue (alternatives separated by ``|``); raises ``CueError`` when malformed."""
     if not isinstance(text, str) or not text.strip():
@@ -100,8 +102,8 @@ def _compile_alternative(source: str) -> tuple[Phrase, ...]:
             continue
         is_last = position == len(chunks) - 1
         per_chunk.append(_chunk_variants(chunk, source, plural=is_last))
-    phrases = {tuple(w for part in combo for w in part) for combo in product(*per_chunk)}
-    return tuple(sorted(phrases, key=repr))
+    phrases = {tuple(w for part in combo for w in part): None for combo in product(*per_chunk)}
+    return tuple(phrases)
 
 
 def _chunk_variants(chunk: str, source: str, plural: bool) -> list[tuple[WordPattern, ...]]:
