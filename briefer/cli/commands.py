@@ -12,7 +12,9 @@ COMMAND_MODULES = (
     "briefer.cli.tag_commands",
     "briefer.cli.verify_commands",
     "briefer.cli.meeting_commands",
+    "briefer.cli.eval_commands",
     "briefer.cli.briefing_commands",
+    "briefer.cli.country_commands",
 )
 
 
