@@ -1,7 +1,7 @@
 """Automatic assembly: search hits → sections of quotes, as plain data (no SQL here).
 
-``plan_briefing`` groups passages into a section per theme (the most specific themes of
-each passage, in taxonomy order) or per meeting (in date order), orders quotes by date
+``plan_briefing`` groups passages into a section per theme (each quote under the best of
+its most specific themes; sections in taxonomy order) or per meeting (in date order), orders quotes by date
 (the meeting's start date, else the document's publication date), and quotes a sentence
 republished in several documents once, citing every copy. The service layer runs the
 search, feeds the hits in and stores the plan as a briefing.
@@ -56,7 +56,11 @@ class ThemeInfo:
 
 @dataclass(frozen=True)
 class Candidate:
-    """A search hit with what grouping needs: the passage and its (non-excluded) themes."""
+    """A search hit with what grouping needs: the passage and its themes, best first.
+
+    Excluded (manually removed) theme links are not given; the order is the tagger's score,
+    highest first, so grouping can choose one section per quote.
+    """
 
     passage: PassageRef
     themes: tuple[str, ...] = ()
@@ -99,8 +103,9 @@ class _Cluster:
         return tuple(sorted((m.passage for m in self.members), key=_date_key))
 
     @property
-    def themes(self) -> set[str]:
-        return {theme for m in self.members for theme in m.themes}
+    def ordered_members(self) -> list[Candidate]:
+        """The quoted passage's candidate first, then the copies', in date order."""
+        return sorted(self.members, key=lambda m: _date_key(m.passage))
 
 
 def merge_republished(candidates: Iterable[Candidate]) -> list[_Cluster]:
@@ -175,6 +180,20 @@ def _by_date(items: list[ItemPlan]) -> list[ItemPlan]:
     return sorted(items, key=lambda item: _date_key(item.sources[0]))
 
 
+def _best_theme(cluster: _Cluster, themes: dict[str, ThemeInfo], wanted: set[str]) -> str | None:
+    """The section a quote goes to: its first most specific theme, within the filter if any.
+
+    Candidates list their themes best first (the tagger's score), the quoted passage's
+    own themes before those of its republished copies.
+    """
+    ordered = list(dict.fromkeys(t for m in cluster.ordered_members for t in m.themes))
+    specific = most_specific(ordered, themes)
+    for theme in ordered:
+        if theme in specific and (not wanted or _in_filter(theme, wanted, themes)):
+            return theme
+    return None
+
+
 def plan_by_theme(
     candidates: Sequence[Candidate],
     themes: dict[str, ThemeInfo],
@@ -182,21 +201,20 @@ def plan_by_theme(
 ) -> list[SectionPlan]:
     """A section per most specific theme, in taxonomy order; untagged passages last.
 
-    A passage tagged with two themes is quoted under each (a reader of one section sees
-    everything said on it). With a theme filter, only sections within the filter are made.
+    Each quote appears once, under its best theme (a briefing that repeats a quote in
+    every section it touches reads as padding); with a theme filter, only sections within
+    the filter are made.
     """
     wanted = set(theme_filter)
     sections: dict[str, list[ItemPlan]] = {}
     untagged: list[ItemPlan] = []
     for cluster in merge_republished(candidates):
+        theme = _best_theme(cluster, themes, wanted)
         item = ItemPlan(cluster.sources)
-        chosen = most_specific(cluster.themes, themes)
-        if wanted:
-            chosen = {t for t in chosen if _in_filter(t, wanted, themes)}
-        if not chosen:
+        if theme is None:
             untagged.append(item)
-        for theme in chosen:
-            sections.setdefault(theme, []).append(ItemPlan(cluster.sources))
+        else:
+            sections.setdefault(theme, []).append(item)
     plans = [
         SectionPlan(themes[t].label if t in themes else t, _by_date(sections[t]))
         for t in sorted(sections, key=lambda t: _theme_sort_key(t, themes))

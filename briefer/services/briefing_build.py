@@ -80,10 +80,12 @@ def plan_from_search(
             t.id: ThemeInfo(t.id, t.label, t.parent_id, t.position)
             for t in session.scalars(select(Theme))
         }
+        ranked = _passage_themes(session, list(refs))
+    # Headings ("Counter-terrorism and violent extremism") are not statements to quote.
     candidates = [
-        Candidate(refs[hit.passage_id], tuple(hit.themes))
+        Candidate(refs[hit.passage_id], ranked[hit.passage_id])
         for hit in page.hits
-        if hit.passage_id in refs
+        if hit.passage_id in refs and refs[hit.passage_id].kind != "heading"
     ]
     plans = plan_briefing(candidates, themes, group_by, request.themes)
     return plans, page.total, len(candidates)
@@ -143,15 +145,18 @@ def _themes(session: Session) -> dict[str, ThemeInfo]:
 
 
 def _passage_themes(session: Session, passage_ids: Sequence[int]) -> dict[int, tuple[str, ...]]:
-    found: dict[int, list[str]] = {p: [] for p in passage_ids}
-    rows = session.execute(
-        select(PassageTheme.passage_id, PassageTheme.theme_id).where(
-            PassageTheme.passage_id.in_(list(passage_ids)), PassageTheme.excluded.is_(False)
+    """Each passage's theme ids (excluded links left out), highest score first."""
+    found: dict[int, list[tuple[float, str]]] = {p: [] for p in passage_ids}
+    for start in range(0, len(passage_ids), 500):
+        rows = session.execute(
+            select(PassageTheme.passage_id, PassageTheme.theme_id, PassageTheme.score).where(
+                PassageTheme.passage_id.in_(list(passage_ids[start : start + 500])),
+                PassageTheme.excluded.is_(False),
+            )
         )
-    )
-    for passage_id, theme_id in rows:
-        found[passage_id].append(theme_id)
-    return {p: tuple(sorted(t)) for p, t in found.items()}
+        for passage_id, theme_id, score in rows:
+            found[passage_id].append((-(score if score is not None else 0.0), theme_id))
+    return {p: tuple(t for _, t in sorted(ranked)) for p, ranked in found.items()}
 
 
 def _date_key(date: dt.date | None) -> tuple[bool, dt.date]:

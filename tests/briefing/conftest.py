@@ -99,8 +99,15 @@ class CorpusBuilder:
                 session.add(passage)
                 session.flush()
                 self.library.search.index(session.connection(), [(passage.id, body)])
-                for theme in themes:
-                    session.add(PassageTheme(passage_id=passage.id, theme_id=theme))
+                for theme in themes:  # "firearms" or "firearms:0.9" (with the tagger's score)
+                    theme_id, _, score = theme.partition(":")
+                    session.add(
+                        PassageTheme(
+                            passage_id=passage.id,
+                            theme_id=theme_id,
+                            score=float(score) if score else None,
+                        )
+                    )
                 for code in countries:
                     session.add(PassageCountry(passage_id=passage.id, country_code=code))
                 self.corpus.passages[passage_name] = passage.id

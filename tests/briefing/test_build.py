@@ -77,6 +77,35 @@ def test_theme_filter_keeps_only_sections_within_the_filter(
     assert headings == ["Counter-terrorism", "Firearms"]
 
 
+def test_a_quote_goes_once_under_its_best_theme_and_headings_are_left_out(
+    library: Library, builder: CorpusBuilder, corpus: Corpus
+) -> None:
+    builder.document(
+        "mixed",
+        [
+            ("h1", "Firearms and asylum", ["firearms:0.9", "asylum:0.8"]),
+            ("m1", "Weapons were found at reception centres.", ["asylum:0.4", "firearms:0.9"]),
+        ],
+        title="Mixed",
+    )
+    with library.session() as session:
+        from briefer.store.models import Passage
+
+        session.get(Passage, builder.corpus.passages["h1"]).kind = "heading"  # type: ignore[union-attr]
+    p = corpus.passages
+    result = build_briefing(library, SearchRequest(), "All")
+    assert headings_and_passages(library, result.change.briefing_id) == [  # type: ignore[arg-type]
+        ("Asylum", [p["n1"]]),
+        ("Counter-terrorism", [p["s1"], p["s3"], p["f1"]]),
+        ("Firearms", [p["s2"], p["m1"]]),
+    ]
+    # With a filter, the best theme within the filter wins.
+    result = build_briefing(library, SearchRequest(themes=("migration",)), "Migration")
+    assert headings_and_passages(library, result.change.briefing_id) == [  # type: ignore[arg-type]
+        ("Asylum", [p["n1"], p["m1"]]),
+    ]
+
+
 def test_build_by_meeting_in_date_order_with_unlinked_documents_last(
     library: Library, corpus: Corpus
 ) -> None:
