@@ -608,6 +608,21 @@ def reload_gazetteer(directory: Path | None = None) -> Gazetteer:
     return fresh
 
 
+def country_names(gazetteer: Gazetteer | None = None) -> dict[str, str]:
+    """Every name of every country (short, long, other and former names) → its code.
+
+    For modules that only need to recognise a country written out in full (the meeting
+    extractor's "Sofia, Bulgaria"); tagging running text is the CountryTagger's job.
+    """
+    gazetteer = gazetteer or current_gazetteer()
+    names: dict[str, str] = {}
+    for entry in gazetteer.countries.values():
+        for form, kind in entry.surface_forms():
+            if kind in ("name", "long_name", "former_name"):
+                names.setdefault(form, entry.code)
+    return names
+
+
 # ---------------------------------------------------------------- into the library
 
 
