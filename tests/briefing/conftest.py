@@ -122,18 +122,24 @@ def builder(library: Library) -> CorpusBuilder:
 
 @pytest.fixture
 def corpus(builder: CorpusBuilder) -> Corpus:
+    return fill_corpus(builder)
+
+
+def fill_corpus(builder: CorpusBuilder, *, themes: bool = True) -> Corpus:
     """A small library: the Sofia declaration (full meeting), a news article (no meeting),
-    and a joint statement with a partly known meeting; themes in a two-level tree."""
+    and a joint statement with a partly known meeting; themes in a two-level tree (the
+    same ids as the shipped taxonomy, so ``themes=False`` works on a synced library)."""
     builder.countries([("BG", "Bulgaria"), ("XK", "Kosovo"), ("AT", "Austria")])
-    builder.themes(
-        [
-            ("security", "Security", None, 1),
-            ("counter-terrorism", "Counter-terrorism", "security", 0),
-            ("firearms", "Firearms", "security", 1),
-            ("migration", "Migration", None, 0),
-            ("asylum", "Asylum", "migration", 0),
-        ]
-    )
+    if themes:
+        builder.themes(
+            [
+                ("security", "Security", None, 1),
+                ("counter-terrorism", "Counter-terrorism", "security", 0),
+                ("firearms", "Firearms", "security", 1),
+                ("migration", "Migration", None, 0),
+                ("asylum", "Asylum", "migration", 0),
+            ]
+        )
     builder.meeting(
         "sofia",
         title="Ministerial Conference on Combating Terrorism in the Danube Region",
