@@ -255,7 +255,7 @@ _MONTH = "(?:" + "|".join(sorted(map(re.escape, MONTHS), key=len, reverse=True))
 _DAY = r"\d{1,2}(?!\d)(?:st|nd|rd|th)?\.?"
 _YEAR = r"(?:19|20)\d{2}(?!\d)"
 # Between two days of a range: a dash, a slash, or "to/and" in the languages of the region.
-_SEP = r"(?:\s*[-–—/]\s*|\s+(?:to|and|through|till|until|und|bis|en|tot|et|au|in|do|i|e|al|a)\s+)"
+_SEP = r"(?:\s*[-–—/]\s*|\s+(?:to|and|through|till|until|und|bis|en|tot|et|au|in|do|i|и|e|al|a)\s+)"
 
 
 def _named(name: str, pattern: str) -> str:

@@ -42,7 +42,7 @@ _MEETING_WORDS = re.compile(
     r"(?:ministers?|they|we|delegations?|leaders|counterparts?|partners)\s+(?:have\s+|had\s+)?met|convened|hosting|hosted|hosts|"
     r"took\s+place|takes\s+place|was\s+held|were\s+held|is\s+held|is\s+being\s+held|attended|"
     r"chaired|video\s*-?\s*conference|videoconferences|Tagung|Konferenz|sestanek|konferenca|"
-    r"srečanje)\b",
+    r"srečanje|sastan\w*|održan\w*|састан\w*|одржан\w*|конференциј\w*|konferencij\w*)\b",
     re.IGNORECASE,
 )
 # Words before a date or place that point at *another* meeting (future or earlier one).

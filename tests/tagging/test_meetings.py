@@ -128,6 +128,18 @@ def test_month_first_dateline_with_city() -> None:
     assert (guess.city, guess.country) == ("Tirana", "AL")
 
 
+def test_press_release_date_gives_way_to_the_meeting_days_it_contains() -> None:
+    doc = clean_document(
+        "Саопштење за јавност\n\nБеоград, 19. октобар 2022. године\n\n"
+        "Министар је био домаћин регионалног састанка министара, који је одржан у Београду "
+        "18. и 19. октобра 2022. године."
+    )
+    guess = extract_meeting(doc)
+    assert guess is not None
+    assert (guess.start_date, guess.end_date) == (D(2022, 10, 18), D(2022, 10, 19))
+    assert (guess.city, guess.country) == ("Belgrade", "RS")  # stored in English
+
+
 def test_a_text_that_does_not_say_gives_no_meeting() -> None:
     doc = clean_document(
         "Joint action crucial\n\nThe ministerial meeting discussed ways to strengthen "
