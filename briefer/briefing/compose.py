@@ -13,8 +13,9 @@ Decisions a reader of an export will notice:
   ministerial preset) when the briefing has one, else into a "Sources" annex at the end.
 - Kosovo: on its first appearance in the briefing's own text (cover, headings,
   citations, analyst text, annex) it is written "Kosovo*" and the designation footnote
-  follows that block as a ``Note(marker="*")``. Quotes stay verbatim: never an asterisk
-  inside a quote; when the first mention is in a quote, the note follows that quote.
+  is attached to that asterisk (``document.footnotes["*"]``). Quotes stay verbatim:
+  never an asterisk inside a quote; when the first mention is in a quote, the footnote
+  text follows that quote and its citation as a ``Note(marker="*")``.
 """
 
 from __future__ import annotations
@@ -46,6 +47,7 @@ KOSOVO_FOOTNOTE = (
     "*This designation is without prejudice to positions on status, and is in line with "
     "UNSCR 1244/1999 and the ICJ Opinion on the Kosovo declaration of independence."
 )
+KOSOVO_NOTE = KOSOVO_FOOTNOTE.removeprefix(KOSOVO_MARKER)  # the footnote's text after its mark
 EMPTY_SECTION_NOTE = "No items yet."
 EMPTY_BRIEFING_NOTE = "This briefing has no sections yet."
 SOURCES_HEADING = "Sources"
@@ -227,9 +229,7 @@ def _mark_block(block: Block) -> bool:
     if isinstance(block, Note):
         block.text, found = _mark_first(block.text)
         return found
-    if isinstance(block, Quote):
-        if _KOSOVO.search(block.text):
-            return True  # verbatim: the footnote follows the quote, no asterisk inside it
+    if isinstance(block, Quote):  # the quote itself is checked by the caller: never marked
         marked, found = _mark_first(block.citation.text)
         if found:
             block.citation = type(block.citation)(marked, block.citation.sources)
@@ -252,16 +252,21 @@ def _mark_block(block: Block) -> bool:
 
 
 def mark_kosovo(document: BriefingDocument) -> None:
-    """Write "Kosovo*" on the first mention and place the designation footnote after it."""
+    """Write "Kosovo*" on the first mention and attach the designation footnote to it.
+
+    In the briefing's own text the asterisk is written and ``document.footnotes["*"]``
+    holds the note, which writers turn into a real footnote at that first marker. When
+    the first mention is inside a quote (verbatim, so no asterisk), the note follows that
+    quote as a ``Note(marker="*")`` block instead.
+    """
     document.footnotes.pop(KOSOVO_MARKER, None)
-    note = Note(KOSOVO_FOOTNOTE, marker=KOSOVO_MARKER)
     if _mark_cover(document.cover):
-        document.blocks.insert(0, note)
-    else:
-        for index, block in enumerate(document.blocks):
-            if _mark_block(block):
-                document.blocks.insert(index + 1, note)
-                break
-        else:
+        document.footnotes[KOSOVO_MARKER] = KOSOVO_NOTE
+        return
+    for index, block in enumerate(document.blocks):
+        if isinstance(block, Quote) and _KOSOVO.search(block.text):
+            document.blocks.insert(index + 1, Note(KOSOVO_FOOTNOTE, marker=KOSOVO_MARKER))
             return
-    document.footnotes[KOSOVO_MARKER] = KOSOVO_FOOTNOTE
+        if _mark_block(block):
+            document.footnotes[KOSOVO_MARKER] = KOSOVO_NOTE
+            return

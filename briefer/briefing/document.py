@@ -72,9 +72,9 @@ class Quote:
 class Note:
     """A remark set apart from the body (e.g. the Kosovo designation footnote, an empty section).
 
-    ``marker`` is set when the note explains a marker in the text before it (``"*"`` for
-    "Kosovo*"): the composer places it right after the block of the marked text, so a
-    writer may show it there as a note or move it to that page's foot as a footnote.
+    ``marker`` is set on a note that stands in for a footnote whose marker could not be
+    written: Kosovo first named inside a verbatim quote, where no asterisk may be added.
+    The composer places it right after that quote (and its citation); render it as a note.
     """
 
     text: str
@@ -122,7 +122,7 @@ class BriefingDocument:
     blocks: list[Block] = field(default_factory=list)
     citation_mode: CitationMode = "inline"
     language: str = "en"
-    # Footnotes that are not citations, keyed by the marker used in the text ("*": Kosovo).
-    # Each is also placed in ``blocks`` as a ``Note`` with that ``marker`` right after its
-    # first use: render the Note (in place or as a page footnote), not this entry again.
+    # Footnotes that are not citations, keyed by the marker used in the text ("*": Kosovo),
+    # text without the marker. Present only when the marker is written in the briefing's
+    # own text (never inside a quote); the writer footnotes its first appearance.
     footnotes: dict[str, str] = field(default_factory=dict)

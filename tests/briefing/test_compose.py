@@ -10,9 +10,11 @@ import pytest
 from briefer.briefing.compose import (
     EMPTY_SECTION_NOTE,
     KOSOVO_FOOTNOTE,
+    KOSOVO_NOTE,
     ComposeOptions,
 )
 from briefer.briefing.document import (
+    BriefingDocument,
     Contents,
     Heading,
     Note,
@@ -179,6 +181,11 @@ def kosovo_notes(blocks: list[object]) -> list[int]:
     return [i for i, b in enumerate(blocks) if isinstance(b, Note) and b.marker == "*"]
 
 
+def footnoted(document: BriefingDocument) -> bool:
+    """The asterisk is in the briefing's own text and the writers footnote it there."""
+    return document.footnotes == {"*": KOSOVO_NOTE} and kosovo_notes(document.blocks) == []
+
+
 @pytest.fixture
 def kosovo(builder: CorpusBuilder, corpus: Corpus) -> dict[str, int]:
     builder.meeting(
@@ -197,11 +204,18 @@ def kosovo(builder: CorpusBuilder, corpus: Corpus) -> dict[str, int]:
         title="Joint statement",
         meeting="pristina",
     )
-    builder.document("plain", [("p1", "Border checks will be reinforced.")], title="Plain")
     return builder.corpus.passages
 
 
-def test_first_mention_in_a_heading_gets_the_asterisk_and_the_note_follows(
+def test_the_footnote_text_is_the_standard_designation() -> None:
+    assert KOSOVO_FOOTNOTE == (
+        "*This designation is without prejudice to positions on status, and is in line with "
+        "UNSCR 1244/1999 and the ICJ Opinion on the Kosovo declaration of independence."
+    )
+    assert "*" + KOSOVO_NOTE == KOSOVO_FOOTNOTE
+
+
+def test_first_mention_in_a_heading_gets_the_asterisk(
     library: Library, kosovo: dict[str, int]
 ) -> None:
     b = new_briefing(library)
@@ -209,17 +223,13 @@ def test_first_mention_in_a_heading_gets_the_asterisk_and_the_note_follows(
     ops.add_quotes(library, s, [kosovo["k1"]])
     ops.add_text(library, s, "Kosovo is a priority.")
     document = compose_briefing(library, b)
-    blocks = document.blocks
-    heading = next(x for x in blocks if isinstance(x, Heading))
+    heading = next(x for x in document.blocks if isinstance(x, Heading))
     assert heading.text == "Cooperation with Kosovo*"
-    (note,) = kosovo_notes(blocks)
-    assert blocks[note - 1] is heading
-    assert blocks[note].text == KOSOVO_FOOTNOTE  # type: ignore[union-attr]
-    quote = next(x for x in blocks if isinstance(x, Quote))
+    assert footnoted(document)
+    quote = next(x for x in document.blocks if isinstance(x, Quote))
     assert quote.text == "Kosovo and Serbia agreed to exchange information."
-    analyst = next(x for x in blocks if isinstance(x, Paragraph) and x.role == "analyst")
+    analyst = next(x for x in document.blocks if isinstance(x, Paragraph) and x.role == "analyst")
     assert analyst.spans[0].text == "Kosovo is a priority."  # only the first mention is marked
-    assert document.footnotes == {"*": KOSOVO_FOOTNOTE}
 
 
 def test_first_mention_in_a_quote_never_changes_the_quote(
@@ -229,13 +239,17 @@ def test_first_mention_in_a_quote_never_changes_the_quote(
     s = section(library, b, "Returns")
     ops.add_quotes(library, s, [kosovo["k1"]])
     ops.add_text(library, s, "Kosovo should be asked.")
-    blocks = compose_briefing(library, b).blocks
+    document = compose_briefing(library, b)
+    blocks = document.blocks
     quote_at = next(i for i, x in enumerate(blocks) if isinstance(x, Quote))
     quote = blocks[quote_at]
     assert isinstance(quote, Quote)
     assert quote.text == "Kosovo and Serbia agreed to exchange information."
-    assert "*" not in quote.text
+    assert "*" not in quote.citation.text
+    # The note follows the quote (and its citation); nothing else is marked.
     assert kosovo_notes(blocks) == [quote_at + 1]
+    assert blocks[quote_at + 1].text == KOSOVO_FOOTNOTE  # type: ignore[union-attr]
+    assert document.footnotes == {}
     analyst = next(x for x in blocks if isinstance(x, Paragraph) and x.role == "analyst")
     assert analyst.spans[0].text == "Kosovo should be asked."
 
@@ -244,12 +258,12 @@ def test_first_mention_in_analyst_text(library: Library, kosovo: dict[str, int])
     b = new_briefing(library)
     s = section(library, b, "Lines")
     ops.add_text(library, s, "Support Kosovo's visa liberalisation; Kosovo met the benchmarks.")
-    blocks = compose_briefing(library, b).blocks
-    at = next(i for i, x in enumerate(blocks) if isinstance(x, Paragraph) and x.role == "analyst")
-    assert blocks[at].spans[0].text == (  # type: ignore[union-attr]
+    document = compose_briefing(library, b)
+    analyst = next(x for x in document.blocks if isinstance(x, Paragraph) and x.role == "analyst")
+    assert analyst.spans[0].text == (
         "Support Kosovo*'s visa liberalisation; Kosovo met the benchmarks."
     )
-    assert kosovo_notes(blocks) == [at + 1]
+    assert footnoted(document)
 
 
 def test_first_mention_in_the_annex(library: Library, kosovo: dict[str, int]) -> None:
@@ -257,11 +271,12 @@ def test_first_mention_in_the_annex(library: Library, kosovo: dict[str, int]) ->
     b = new_briefing(library)
     s = section(library, b, "Returns")
     ops.add_quotes(library, s, [kosovo["k2"]])
-    blocks = compose_briefing(library, b).blocks
-    table = next(x for x in blocks if isinstance(x, Table))
+    document = compose_briefing(library, b)
+    quote = next(x for x in document.blocks if isinstance(x, Quote))
+    assert "Kosovo" not in quote.citation.text
+    table = next(x for x in document.blocks if isinstance(x, Table))
     assert table.rows[0][2][0].text == "Pristina, Kosovo*"
-    (note,) = kosovo_notes(blocks)
-    assert blocks[note - 1] is table
+    assert footnoted(document)
 
 
 def test_first_mention_in_a_citation_marks_the_citation_not_the_quote(
@@ -271,41 +286,51 @@ def test_first_mention_in_a_citation_marks_the_citation_not_the_quote(
     builder.document(
         "kd", [("kd1", "Kosovo will host the next round.")], title="Statement", meeting="kos"
     )
+    builder.document("kd2", [("kd2", "Returns will be discussed.")], title="Note", meeting="kos")
     b = new_briefing(library)
     s = section(library, b, "Returns")
     ops.add_quotes(library, s, [kosovo["k2"], builder.corpus.passages["kd1"]])
     blocks = compose_briefing(library, b).blocks
     first, second = (x for x in blocks if isinstance(x, Quote))
     assert "Kosovo" not in first.text
-    # The second quote names Kosovo before its citation does: no asterisk in either quote.
+    # The second quote names Kosovo before its citation does: no asterisk in either.
     assert second.text == "Kosovo will host the next round."
     assert "Kosovo*" not in second.citation.text
     assert kosovo_notes(blocks) == [blocks.index(second) + 1]
     # Without a mention in the quote, the citation itself is marked.
     c = new_briefing(library, "Second")
     t = section(library, c, "Returns")
-    ops.add_quotes(library, t, [kosovo["k2"]])
-    builder.document("kd2", [("kd2", "Returns will be discussed.")], title="Note", meeting="kos")
-    ops.add_quotes(library, t, [builder.corpus.passages["kd2"]])
-    blocks = compose_briefing(library, c).blocks
-    quote = [x for x in blocks if isinstance(x, Quote)][1]
+    ops.add_quotes(library, t, [kosovo["k2"], builder.corpus.passages["kd2"]])
+    document = compose_briefing(library, c)
+    quote = [x for x in document.blocks if isinstance(x, Quote)][1]
     assert quote.citation.text.startswith("Note, Conference on Kosovo* returns, Skopje")
     assert quote.text == "Returns will be discussed."
-    assert kosovo_notes(blocks) == [blocks.index(quote) + 1]
+    assert footnoted(document)
 
 
-def test_cover_mention_puts_the_note_first(library: Library, kosovo: dict[str, int]) -> None:
+def test_cover_mention(library: Library, kosovo: dict[str, int]) -> None:
     b = new_briefing(library, "Visit to Kosovo")
     section(library, b, "Kosovo background")
     document = compose_briefing(library, b)
     assert document.cover.title == "Visit to Kosovo*"
-    assert kosovo_notes(document.blocks) == [0]
+    assert footnoted(document)
     heading = next(x for x in document.blocks if isinstance(x, Heading))
     assert heading.text == "Kosovo background"
 
 
+def test_an_asterisk_the_analyst_wrote_is_not_doubled(
+    library: Library, kosovo: dict[str, int]
+) -> None:
+    b = new_briefing(library, "Visit to Kosovo*")
+    document = compose_briefing(library, b)
+    assert document.cover.title == "Visit to Kosovo*"
+    assert footnoted(document)
+
+
 def test_kosovo_footnote_can_be_switched_off(library: Library, kosovo: dict[str, int]) -> None:
     b = new_briefing(library, "Visit to Kosovo")
+    s = section(library, b, "Returns")
+    ops.add_quotes(library, s, [kosovo["k1"]])
     document = compose_briefing(library, b, ComposeOptions(kosovo_footnote=False))
     assert document.cover.title == "Visit to Kosovo"
     assert kosovo_notes(document.blocks) == []
@@ -316,7 +341,9 @@ def test_no_kosovo_no_note(library: Library, corpus: Corpus) -> None:
     b = new_briefing(library)
     s = section(library, b, "Plain")
     ops.add_quotes(library, s, [corpus.passages["s1"]])
-    assert kosovo_notes(compose_briefing(library, b).blocks) == []
+    document = compose_briefing(library, b)
+    assert kosovo_notes(document.blocks) == []
+    assert document.footnotes == {}
 
 
 # --- size ------------------------------------------------------------------------------------
