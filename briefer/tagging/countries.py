@@ -149,6 +149,7 @@ class CountryTagger:
             self._all_words.update(key)
         self._seat_words = frozenset(fold(w) for w in rules.eu_seat.city_words)
         self._prefixes = tuple(_norm(p).lower() for p in rules.instrument_prefixes)
+        self._instruments = frozenset(fold(w) for w in rules.instrument_words)
         lower_starts = sorted(
             {a.words[0] for bucket in self._aliases.values() for a in bucket}
             - {
@@ -292,7 +293,7 @@ class CountryTagger:
         if alias.person and gap in _SIMPLE_SPACE and self._surname(next_word):
             return False
         if alias.kind in _PLACE_KINDS or alias.eu_seat:
-            if next_word in self._rules.instrument_words and gap in (*_SIMPLE_SPACE, "-"):
+            if fold(next_word) in self._instruments and gap in (*_SIMPLE_SPACE, "-"):
                 return False
             before = _norm(text[max(0, start - 40) : start]).lower().rstrip()
             if any(_ends_with_phrase(before, p) for p in self._prefixes):

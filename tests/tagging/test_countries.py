@@ -256,6 +256,16 @@ def test_cities_naming_instruments_are_not_places(tagger: CountryTagger) -> None
     )
     assert codes(tagger, text) == []
     assert codes(tagger, "the Vienna conference") == ["AT"]
+    assert codes(tagger, "the Tampere programme and the Marrakesh Compact") == []
+
+
+def test_dublin_system_is_not_ireland(tagger: CountryTagger) -> None:
+    assert codes(tagger, "Dublin transfers to Italy and the Dublin system") == ["IT"]
+    assert codes(tagger, "the conference in Dublin") == ["IE"]
+
+
+def test_roma_people_are_not_rome(tagger: CountryTagger) -> None:
+    assert codes(tagger, "Roma inclusion in Serbia") == ["RS"]
 
 
 def test_adjectives_naming_languages(tagger: CountryTagger) -> None:
