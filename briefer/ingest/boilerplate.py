@@ -135,7 +135,8 @@ REPUBLISHER_RULES: list[re.Pattern[str]] = [
 # A stray "i" left by an info-link icon after a linked name ("Avramopoulos i,"). A no-break
 # space before it is the icon's own signature; after a plain space, only before punctuation,
 # so Slavic "i" ("Bosna i Hercegovina") is never touched.
-_LINK_MARKER = re.compile(r"(?<=[\w)])(?:\u00a0i(?=[\s,.;:)]|$)| i(?=[,.;:)]))")
+# (The literal comes first so the scan is fast; the look-behind is checked only there.)
+_LINK_MARKER = re.compile(r"(?:\u00a0i(?=[\s,.;:)]|$)| i(?=[,.;:)]))(?<=[\w)][\u00a0 ]i)")
 # Once a document shows such markers, an "i" after a name and before a lowercase word
 # ("Lindqvist i and") is one too; Slavic "i" joins capitalised names ("Bosna i Hercegovina").
 _LOOSE_LINK_MARKER = re.compile(r"\b([A-ZÀ-Ž][^\W\d_]{1,40}) i(?= [a-z])")

@@ -212,8 +212,10 @@ def store_document(
     ]
     ids: dict[int, int] = {}
     if passage_rows:
-        result = session.execute(
-            insert(Passage).returning(Passage.id, Passage.position, sort_by_parameter_order=True),
+        # Core, not ORM bulk: a third of the cost per statement, same transaction.
+        table = Passage.__table__
+        result = session.connection().execute(
+            insert(table).returning(table.c.id, table.c.position, sort_by_parameter_order=True),
             passage_rows,
         )
         ids = {position: passage_id for passage_id, position in result}
@@ -238,7 +240,7 @@ def _store_footnotes(session: Session, document: CleanDocument, ids: dict[int, i
         if m in notes and notes[m] != p.position
     ]
     if links:
-        session.execute(insert(PassageFootnote), links)
+        session.connection().execute(insert(PassageFootnote.__table__), links)
 
 
 def _store_tags(
@@ -285,13 +287,14 @@ def _store_tags(
             row["score"] = max(row["score"] or 0.0, theme.score)
             row["evidence"].extend(e.as_dict() for e in theme.evidence)
     if countries:
-        session.execute(insert(PassageCountry), list(countries.values()))
+        session.connection().execute(insert(PassageCountry.__table__), list(countries.values()))
     if themes:
-        session.execute(insert(PassageTheme), list(themes.values()))
+        session.connection().execute(insert(PassageTheme.__table__), list(themes.values()))
 
 
 def _find_duplicate(session: Session, sha256: str) -> int | None:
-    return session.scalar(select(Document.id).where(Document.sha256 == sha256))
+    table = Document.__table__
+    return session.connection().scalar(select(table.c.id).where(table.c.sha256 == sha256))
 
 
 @dataclass(frozen=True)
