@@ -152,3 +152,9 @@ def test_seed_gold_meets_the_targets(seeds_dir: Path) -> None:
     report = run_evaluation(GOLD_DIR / "seeds.json", base=seeds_dir)
     assert len(report.scores) >= 3 and report.meetings_total == 5
     assert report.unmet() == [], [m for m in report.misses]
+
+
+def test_sample_gold_meets_the_targets() -> None:
+    report = run_evaluation(GOLD_DIR / "sample.json")
+    assert report.meetings_total == 12
+    assert report.unmet() == [], [m for m in report.misses]
