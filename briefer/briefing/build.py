@@ -166,14 +166,20 @@ def _in_filter(theme_id: str, wanted: set[str], themes: dict[str, ThemeInfo]) ->
 
 
 def meeting_heading(meeting: MeetingInfo) -> str:
-    """A meeting as a section heading: title, city, dates, as far as they are known."""
-    parts = [meeting.title.strip()] if meeting.title and meeting.title.strip() else ["Meeting"]
-    if meeting.city or meeting.country:
-        parts.append(meeting.city or meeting.country or "")
+    """A meeting as a section heading: title, city, dates, as far as they are known.
+
+    ``Salzburg Forum Ministerial Conference, Budapest, 18–19 November 2016``; with no
+    title, ``Meeting in Budapest, 18–19 November 2016`` or ``Meeting of 19 June 2018``.
+    """
+    place = meeting.city or meeting.country
     dates = format_date_range(meeting.start_date, meeting.end_date)
+    if meeting.title and meeting.title.strip():
+        return ", ".join(p for p in (meeting.title.strip(), place, dates) if p)
+    if place:
+        return ", ".join(p for p in (f"Meeting in {place}", dates) if p)
     if dates:
-        parts.append(dates)
-    return ", ".join(parts)
+        return f"Meeting of {dates}"
+    return "Meeting with no details recorded"
 
 
 def _by_date(items: list[ItemPlan]) -> list[ItemPlan]:

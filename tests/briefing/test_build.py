@@ -178,3 +178,16 @@ def test_limit_takes_only_that_many_passages(library: Library, corpus: Corpus) -
     assert result.quoted == 2
     assert result.total == 5
     assert load_outline(library, result.change.briefing_id).item_count == 2  # type: ignore[arg-type]
+
+
+def test_meeting_headings_say_only_what_is_known() -> None:
+    from briefer.briefing.build import meeting_heading
+    from briefer.briefing.outline import MeetingInfo
+
+    day = dt.date(2018, 6, 19)
+    assert meeting_heading(MeetingInfo(1, start_date=day)) == "Meeting of 19 June 2018"
+    assert meeting_heading(MeetingInfo(1, city="Brussels", start_date=day)) == (
+        "Meeting in Brussels, 19 June 2018"
+    )
+    assert meeting_heading(MeetingInfo(1, title="Forum", country="Slovenia")) == "Forum, Slovenia"
+    assert meeting_heading(MeetingInfo(1)) == "Meeting with no details recorded"
