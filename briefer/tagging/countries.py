@@ -215,7 +215,12 @@ class CountryTagger:
             start = found.start()
             if start < taken:
                 continue
-            first = self._word(text, start, found.end(), found.group(), breaks)
+            written = found.group()
+            if breaks:
+                first = self._word(text, start, found.end(), written, breaks)
+            else:  # the common case, inlined: most candidates stop at the next line
+                folded = written.lower() if written.isascii() else fold(written)
+                first = (start, found.end(), written, folded)
             limit = longest.get(first[3])
             if limit is None:
                 continue
