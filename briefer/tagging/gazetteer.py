@@ -271,15 +271,10 @@ def default_directory() -> Path:
 def load_gazetteer(directory: Path | None = None) -> Gazetteer:
     """Read and check the three gazetteer files; raise :class:`GazetteerError` on any problem."""
     directory = Path(directory) if directory is not None else default_directory()
-    digest = hashlib.sha256(FORMAT_VERSION.encode())
+    contents = _read_files(directory)
     raw: dict[str, tuple[Path, str, dict[str, Any]]] = {}
-    for name in FILES:
+    for name, data in contents.items():
         path = directory / name
-        try:
-            data = path.read_bytes()
-        except OSError as exc:
-            raise GazetteerError(path, None, f"cannot read ({exc.strerror or exc})") from exc
-        digest.update(name.encode() + b"\0" + data + b"\0")
         try:
             text = data.decode("utf-8")
         except UnicodeDecodeError as exc:
@@ -291,16 +286,39 @@ def load_gazetteer(directory: Path | None = None) -> Gazetteer:
             raise GazetteerError(path, _decode_error_line(exc), _decode_error_text(exc)) from exc
         raw[name] = (path, text, parsed)
 
-    countries = _read_countries(*raw[COUNTRIES_FILE])
+    countries, owners = _read_countries(*raw[COUNTRIES_FILE])
     groups = _read_groups(*raw[GROUPS_FILE], countries)
-    rules = _read_rules(*raw[RULES_FILE], countries)
+    rules = _read_rules(*raw[RULES_FILE], countries, owners)
     return Gazetteer(
         directory=directory,
         countries=countries,
         groups=groups,
         rules=rules,
-        sha256=digest.hexdigest(),
+        sha256=_digest(contents),
     )
+
+
+def content_hash(directory: Path | None = None) -> str:
+    """The ``sha256`` a gazetteer loaded from ``directory`` would have, without parsing it."""
+    return _digest(_read_files(Path(directory) if directory is not None else default_directory()))
+
+
+def _read_files(directory: Path) -> dict[str, bytes]:
+    contents = {}
+    for name in FILES:
+        path = directory / name
+        try:
+            contents[name] = path.read_bytes()
+        except OSError as exc:
+            raise GazetteerError(path, None, f"cannot read ({exc.strerror or exc})") from exc
+    return contents
+
+
+def _digest(contents: Mapping[str, bytes]) -> str:
+    digest = hashlib.sha256(FORMAT_VERSION.encode())
+    for name in FILES:
+        digest.update(name.encode() + b"\0" + contents[name] + b"\0")
+    return digest.hexdigest()
 
 
 def _decode_error_line(exc: tomllib.TOMLDecodeError) -> int | None:
@@ -319,12 +337,18 @@ def _decode_error_text(exc: tomllib.TOMLDecodeError) -> str:
 class _Lines:
     """Finds the line a table or value was written on, for error messages."""
 
+    _HEADER = re.compile(r"^\s*\[\[?\s*[\"']?([^\]\"']+?)[\"']?\s*\]")
+
     def __init__(self, text: str) -> None:
         self.lines = text.splitlines()
+        self.headers: dict[str, int] = {}
+        for number, line in enumerate(self.lines, start=1):
+            found = self._HEADER.match(line)
+            if found is not None:
+                self.headers.setdefault(found.group(1).strip(), number)
 
     def table(self, key: str) -> int | None:
-        pattern = re.compile(rf"^\s*\[\[?\s*[\"']?{re.escape(key)}[\"']?\s*\]")
-        return self._first(pattern)
+        return self.headers.get(key)
 
     def value(self, needle: str, after: int | None = None) -> int | None:
         start = (after or 1) - 1
@@ -333,18 +357,17 @@ class _Lines:
                 return i + 1
         return after
 
-    def _first(self, pattern: re.Pattern[str]) -> int | None:
-        for i, line in enumerate(self.lines):
-            if pattern.search(line):
-                return i + 1
-        return None
+
+_Owners = dict[tuple[str, ...], tuple[str, str]]
 
 
-def _read_countries(path: Path, text: str, data: dict[str, Any]) -> dict[str, CountryEntry]:
+def _read_countries(
+    path: Path, text: str, data: dict[str, Any]
+) -> tuple[dict[str, CountryEntry], _Owners]:
     lines = _Lines(text)
     countries: dict[str, CountryEntry] = {}
     seen_codes: dict[str, str] = {}
-    owners: dict[tuple[str, ...], tuple[str, str]] = {}
+    owners: _Owners = {}
     for code, table in data.items():
         line = lines.table(code)
 
@@ -414,7 +437,7 @@ def _read_countries(path: Path, text: str, data: dict[str, Any]) -> dict[str, Co
             )
     if not countries:
         raise GazetteerError(path, None, "no countries defined")
-    return countries
+    return countries, owners
 
 
 def _read_groups(
@@ -477,7 +500,11 @@ def _read_groups(
 
 
 def _read_rules(
-    path: Path, text: str, data: dict[str, Any], countries: Mapping[str, CountryEntry]
+    path: Path,
+    text: str,
+    data: dict[str, Any],
+    countries: Mapping[str, CountryEntry],
+    owners: _Owners,
 ) -> Rules:
     lines = _Lines(text)
 
@@ -536,15 +563,7 @@ def _read_rules(
             raise GazetteerError(path, amb_line, "an [[ambiguous]] needs 'name' and 'code'")
         if code not in countries:
             raise GazetteerError(path, amb_line, f"ambiguous {name!r}: {code!r} is not a country")
-        owner = next(
-            (
-                c.code
-                for c in countries.values()
-                for form, _k in c.surface_forms()
-                if name_key(form) == name_key(name)
-            ),
-            None,
-        )
+        owner = owners.get(name_key(name), (None, ""))[0]
         if owner != code:
             raise GazetteerError(
                 path, amb_line, f"ambiguous {name!r}: not a name of {code} in {COUNTRIES_FILE}"
@@ -633,10 +652,16 @@ def sync_countries(session: Session, gazetteer: Gazetteer | None = None) -> bool
     Countries are updated or added, never deleted: a country dropped from the files may
     still carry an analyst's manual tags. Groups and memberships are replaced whole.
     """
-    gazetteer = gazetteer or current_gazetteer()
     info = session.get(LibraryInfo, LIBRARY_INFO_KEY)
-    if info is not None and info.value == gazetteer.sha256:
+    if gazetteer is not None:
+        wanted = gazetteer.sha256
+    elif _current is not None:
+        wanted = _current.sha256
+    else:  # opening a library: hashing the files is enough to know nothing changed
+        wanted = content_hash()
+    if info is not None and info.value == wanted:
         return False
+    gazetteer = gazetteer or current_gazetteer()
 
     existing = {c.code: c for c in session.scalars(select(Country))}
     for entry in gazetteer.countries.values():

@@ -319,3 +319,18 @@ def test_country_names_for_other_modules(shipped: gz.Gazetteer) -> None:
     assert names["Bulgaria"] == "BG"
     assert names["the former Yugoslav Republic of Macedonia"] == "MK"
     assert "Serbian" not in names  # adjectives are the tagger's business
+
+
+def test_opening_an_up_to_date_library_does_not_parse_the_files(
+    library: Library, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    with library.session() as session:
+        gz.sync_countries(session)
+    monkeypatch.setattr(gz, "_current", None)
+
+    def fail(directory: Path | None = None) -> gz.Gazetteer:
+        raise AssertionError("the gazetteer was parsed although nothing changed")
+
+    monkeypatch.setattr(gz, "load_gazetteer", fail)
+    with library.session() as session:
+        assert gz.sync_countries(session) is False
