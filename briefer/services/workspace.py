@@ -26,7 +26,7 @@ from briefer.briefing.outline import BriefingOutline, BriefingSummary, PassageRe
 from briefer.briefing.presets import CLASSIFICATION_PRESETS, Preset, list_presets
 from briefer.domain.errors import BrieferError, NotFound
 from briefer.domain.progress import CancelToken, Progress
-from briefer.domain.search import FacetCount, SearchPage, SearchRequest
+from briefer.domain.search import FacetCount, SearchHit, SearchPage, SearchRequest
 from briefer.paths import sample_dir
 from briefer.services import briefings as briefing_ops
 from briefer.services import documents, meetings, searching, tagging
@@ -80,6 +80,7 @@ __all__ = [
     "Placement",
     "RemoveItems",
     "RemoveSection",
+    "SearchHit",
     "SearchPage",
     "SearchRequest",
     "SectionData",
