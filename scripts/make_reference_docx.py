@@ -45,6 +45,9 @@ FOOTNOTES_XML = f"""<?xml version="1.0" encoding="UTF-8" standalone="yes"?>
 
 def _font(style, size: float, *, bold=False, italic=False, color=INK, name=BODY_FONT) -> None:
     style.font.name = name
+    fonts = style.element.get_or_add_rPr().find(qn("w:rFonts"))
+    for attr in ("w:asciiTheme", "w:hAnsiTheme", "w:eastAsiaTheme", "w:cstheme"):
+        fonts.attrib.pop(qn(attr), None)  # a theme font would override the name set here
     style.font.size = Pt(size)
     style.font.bold = bold
     style.font.italic = italic

@@ -31,6 +31,7 @@ from briefer.briefing.document import (
     Table,
 )
 from briefer.paths import templates_dir
+from briefer.writers.columns import fit_widths, widest_word
 from briefer.writers.docx import ooxml
 from briefer.writers.docx.parts import Footnotes, add_custom_xml
 from briefer.writers.manifest import BOOKMARK_PREFIX, Manifest
@@ -69,6 +70,8 @@ STYLE_NAMES = {
 }
 TEMPLATE_NAME = "briefing.docx"
 _PAGE_TEXT_WIDTH_TWIPS = 9070  # A4 less 2.5 cm margins: 16 cm
+_TWIPS_PER_CHAR = 105  # an average character of the 9 pt Table Text style, bold included
+_CELL_MARGINS_TWIPS = 2 * 108 + 20
 _CHARS_PER_PAGE = 2600  # a rough guess for the cached "of Y": Word recomputes it on layout
 
 
@@ -336,12 +339,15 @@ class DocxWriter:
         if block.title:
             self._append(self._text_paragraph("table_title", block.title, "table title"))
         columns = max([len(block.headers)] + [len(row) for row in block.rows]) or 1
-        widths = _column_twips(block.widths, columns)
+        widths = _column_twips(block, columns)
         tbl = etree.Element(qn("w:tbl"))
         tbl_pr = ooxml.sub(tbl, "w:tblPr")
         ooxml.sub(tbl_pr, "w:tblStyle", val=self.style["table"])
         ooxml.sub(tbl_pr, "w:tblW", w=str(sum(widths)), type="dxa")
         ooxml.sub(tbl_pr, "w:tblLayout", type="fixed")
+        margins = ooxml.sub(tbl_pr, "w:tblCellMar")
+        for side, width in (("top", "40"), ("left", "108"), ("bottom", "40"), ("right", "108")):
+            ooxml.sub(margins, f"w:{side}", w=width, type="dxa")
         ooxml.sub(tbl_pr, "w:tblLook", val="04A0", firstRow="1", lastRow="0", noHBand="0")
         grid = ooxml.sub(tbl, "w:tblGrid")
         for width in widths:
@@ -368,11 +374,19 @@ class DocxWriter:
         tc.append(p)
 
 
-def _column_twips(widths: list[float] | None, columns: int) -> list[int]:
-    if not widths or len(widths) != columns or sum(widths) <= 0:
-        widths = [1.0] * columns
-    total = sum(widths)
-    return [max(300, int(_PAGE_TEXT_WIDTH_TWIPS * w / total)) for w in widths]
+def _column_twips(block: Table, columns: int) -> list[int]:
+    """Column widths in twips: the document's proportions, no column narrower than a word."""
+    weights = block.widths if block.widths and len(block.widths) == columns else [1.0] * columns
+    minimums = []
+    for i in range(columns):
+        texts = [block.headers[i]] if i < len(block.headers) else []
+        texts += [span.text for row in block.rows if i < len(row) for span in row[i]]
+        minimums.append(widest_word(texts, _twips) + _CELL_MARGINS_TWIPS)
+    return [int(w) for w in fit_widths(weights, minimums, _PAGE_TEXT_WIDTH_TWIPS)]
+
+
+def _twips(word: str) -> float:
+    return len(word) * _TWIPS_PER_CHAR
 
 
 def _quote_label(n: int, passage_ids: tuple[int, ...]) -> str:

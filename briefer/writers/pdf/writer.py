@@ -20,6 +20,7 @@ from xml.sax.saxutils import escape, quoteattr
 
 from reportlab.lib.units import cm
 from reportlab.pdfbase import pdfmetrics
+from reportlab.pdfbase.pdfmetrics import stringWidth
 from reportlab.platypus import (
     BaseDocTemplate,
     Frame,
@@ -45,6 +46,7 @@ from briefer.briefing.document import (
     Span,
     Table,
 )
+from briefer.writers.columns import fit_widths, widest_word
 from briefer.writers.manifest import Manifest
 from briefer.writers.notes import PendingNotes
 from briefer.writers.pdf.canvas import BriefingCanvas, draw_page_furniture, toc_form
@@ -60,6 +62,7 @@ from briefer.writers.text import describe_chars, drop_unrepresentable, substitut
 
 Progress = Callable[[int, int], None]
 _RTL = {"R", "AL"}
+_CELL_PADDING = 6  # reportlab's default left and right cell padding
 
 
 @dataclass
@@ -348,9 +351,10 @@ class PdfWriter:
                 RLParagraph(self._text(block.title, "table title"), self.p["table_title"])
             )
         columns = max([len(block.headers)] + [len(row) for row in block.rows]) or 1
-        widths = block.widths if block.widths and len(block.widths) == columns else [1.0] * columns
-        total = sum(widths) or 1.0
-        col_widths = [self.style.page.frame_width * w / total for w in widths]
+        weights = block.widths if block.widths and len(block.widths) == columns else [1.0] * columns
+        col_widths = fit_widths(
+            weights, self._min_widths(block, columns), self.style.page.frame_width
+        )
         data = []
         if block.headers:
             data.append(
@@ -386,6 +390,24 @@ class PdfWriter:
         table.setStyle(TableStyle(commands))
         self.story.append(table)
         self.story.append(Spacer(1, 6))
+
+    def _min_widths(self, block: Table, columns: int) -> list[float]:
+        """Per column, the widest word in it (headers in bold) plus the cell padding."""
+        heading, text = self.p["table_heading"], self.p["table_text"]
+
+        def bold(word: str) -> float:
+            return stringWidth(word, heading.fontName, heading.fontSize)
+
+        def plain(word: str) -> float:
+            return stringWidth(word, text.fontName, text.fontSize)
+
+        widths = [0.0] * columns
+        for i in range(columns):
+            if i < len(block.headers):
+                widths[i] = widest_word([block.headers[i]], bold)
+            cells = [span.text for row in block.rows if i < len(row) for span in row[i]]
+            widths[i] = max(widths[i], widest_word(cells, plain))
+        return [w + 2 * _CELL_PADDING + 1 for w in widths]
 
     # -- notes -----------------------------------------------------------------------------
     def _flush_notes(self) -> None:
