@@ -95,7 +95,7 @@ def compose_document(
         annex_here = not annex_placed and is_sources_annex(section.heading)
         if annex_here:
             blocks.append(PageBreak())
-        blocks.extend(_section_blocks(section, has_annex=annex_here and bool(sources)))
+        blocks.extend(_section_blocks(section, has_annex=annex_here))
         if annex_here:
             blocks.extend(_sources_blocks(sources))
             annex_placed = True

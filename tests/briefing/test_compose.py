@@ -166,6 +166,13 @@ def test_sources_annex_lists_every_cited_document_once(library: Library, corpus:
     assert isinstance(blocks[purpose + 1], Note)
 
 
+def test_an_empty_sources_annex_says_so_once(library: Library) -> None:
+    b = new_briefing(library, preset="ministerial-meeting-brief")
+    blocks = compose_briefing(library, b).blocks
+    assert isinstance(blocks[-2], Heading) and blocks[-2].text == "Annex: sources"
+    assert isinstance(blocks[-1], Note) and blocks[-1].text == "No sources cited yet."
+
+
 def test_classification_and_citation_mode_options(library: Library, corpus: Corpus) -> None:
     b = new_briefing(library, classification="OFFICIAL")
     options = ComposeOptions(citation_mode="footnotes", classification="EU RESTRICTED")

@@ -291,3 +291,41 @@ def test_find_or_add_section_skips_the_sources_annex(library: Library) -> None:
     section_id, made = ops.find_or_add_section(library, briefing_id, "Defensive lines")
     assert made is not None
     assert load_outline(library, briefing_id).sections[-1].heading == "Defensive lines"
+
+
+def test_filing_quotes_is_one_undoable_change(library: Library, corpus: Corpus) -> None:
+    from briefer.services.briefing_build import file_quotes
+
+    digest = ops.create_briefing(library, "Digest", preset="thematic-digest").briefing_id
+    assert digest is not None
+    p = corpus.passages
+    file_quotes(library, digest, [p["f1"]])
+    before = structure(library, digest)
+    filed = file_quotes(library, digest, [p["s1"], p["n1"], p["s2"]])
+    after = structure(library, digest)
+    layout = [
+        (s.heading, [i.passage_id for i in s.items]) for s in load_outline(library, digest).sections
+    ]
+    assert dict(layout) == {
+        "Counter-terrorism": [p["s1"], p["f1"]],
+        "Asylum": [p["n1"]],
+        "Firearms": [p["s2"]],
+    }
+    assert sorted(h for _, h, made in filed.sections if made) == ["Asylum", "Firearms"]
+    undo = ops.apply(library, filed.change.inverse)
+    assert structure(library, digest) == before
+    ops.apply(library, undo.inverse)
+    assert structure(library, digest) == after
+
+
+def test_five_thousand_items_remove_and_restore(library: Library, corpus: Corpus) -> None:
+    briefing_id = ops.create_briefing(library, "Big").briefing_id
+    assert briefing_id is not None
+    section_id = ops.add_section(library, briefing_id, "All").created_ids[0]
+    change = ops.add_quotes(library, section_id, [corpus.passages["s1"]] * 5000)
+    assert len(change.created_ids) == 5000
+    before = structure(library, briefing_id)
+    removed = ops.remove_items(library, change.created_ids[::2])
+    assert load_outline(library, briefing_id).item_count == 2500
+    ops.apply(library, removed.inverse)
+    assert structure(library, briefing_id) == before
