@@ -92,6 +92,7 @@ class _Alias:
     guard: Guard | None = None
     ambiguity: Ambiguity | None = None
     eu_seat: bool = False
+    listed_only: bool = False
 
 
 @dataclass(slots=True)
@@ -104,6 +105,7 @@ class _Hit:
     key: tuple[str, ...]
     ambiguity: Ambiguity | None
     eu_seat: bool
+    listed_only: bool = False
 
 
 class CountryTagger:
@@ -117,6 +119,7 @@ class CountryTagger:
         guards = {name_key(g.name): g for g in rules.guards}
         ambiguities = {name_key(a.name): a for a in rules.ambiguities}
         seat_keys = {name_key(n) for n in rules.eu_seat.names}
+        listed_keys = {name_key(n) for n in rules.listed_only.names}
         person_keys = {name_key(n) for n in rules.person_names}
         caps_keys = {name_key(n) for n in rules.caps_words}
         for entry in gazetteer.countries.values():
@@ -136,6 +139,7 @@ class CountryTagger:
                             guard=guards.get(key),
                             ambiguity=ambiguities.get(key) if variant == form else None,
                             eu_seat=key in seat_keys and entry.code == rules.eu_seat.code,
+                            listed_only=key in listed_keys,
                         ),
                     )
         for phrase in rules.not_countries:
@@ -150,6 +154,7 @@ class CountryTagger:
         self._seat_words = frozenset(fold(w) for w in rules.eu_seat.city_words)
         self._prefixes = tuple(_norm(p).lower() for p in rules.instrument_prefixes)
         self._instruments = frozenset(fold(w) for w in rules.instrument_words)
+        self._place_prefixes = tuple(_norm(p).lower() for p in rules.listed_only.prefixes)
         lower_starts = sorted(
             {a.words[0] for bucket in self._aliases.values() for a in bucket}
             - {
@@ -268,6 +273,7 @@ class CountryTagger:
                     key=key,
                     ambiguity=alias.ambiguity,
                     eu_seat=alias.eu_seat,
+                    listed_only=alias.listed_only,
                 )
             )
         return hits
@@ -323,7 +329,9 @@ class CountryTagger:
 
     def _resolve(self, text: str, hits: list[_Hit], on: dt.date | None) -> None:
         """Settle ambiguous short forms and the EU seat with what the passage says."""
-        strong = {h.code for h in hits if h.ambiguity is None and not h.eu_seat}
+        strong = {
+            h.code for h in hits if h.ambiguity is None and not h.eu_seat and not h.listed_only
+        }
         for index, hit in enumerate(hits):
             amb = hit.ambiguity
             if amb is not None:
@@ -350,6 +358,18 @@ class CountryTagger:
                 else:
                     hit.confidence = self._rules.eu_seat.confidence
                     hit.rule += ":eu-seat"
+            if hit.listed_only:
+                if _listed(text, hits, index):
+                    hit.rule += ":listed-with-places"
+                elif self._after_place_prefix(text, hit.start):
+                    hit.rule += ":place-prefix"
+                else:
+                    hit.confidence = self._rules.listed_only.confidence
+                    hit.rule += ":unconfirmed"
+
+    def _after_place_prefix(self, text: str, start: int) -> bool:
+        before = _norm(text[max(0, start - 30) : start]).lower().rstrip()
+        return any(_ends_with_phrase(before, p) for p in self._place_prefixes)
 
     def _seat_context(self, text: str, hit: _Hit) -> bool:
         window = text[max(0, hit.start - 80) : hit.end + 80]

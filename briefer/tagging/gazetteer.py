@@ -179,6 +179,15 @@ class EuSeat:
 
 
 @dataclass(frozen=True)
+class ListedOnly:
+    """City names that are also common words: places only in a list or after a prefix."""
+
+    names: tuple[str, ...] = ()
+    prefixes: tuple[str, ...] = ()
+    confidence: float = 0.2
+
+
+@dataclass(frozen=True)
 class Rules:
     not_countries: tuple[str, ...] = ()
     instrument_words: frozenset[str] = frozenset()
@@ -188,6 +197,7 @@ class Rules:
     language_words: frozenset[str] = frozenset()
     caps_words: frozenset[str] = frozenset()
     eu_seat: EuSeat = field(default_factory=EuSeat)
+    listed_only: ListedOnly = field(default_factory=ListedOnly)
     guards: tuple[Guard, ...] = ()
     ambiguities: tuple[Ambiguity, ...] = ()
 
@@ -538,6 +548,21 @@ def _read_rules(
     if seat.code not in countries:
         raise GazetteerError(path, seat_line, f"eu_seat: {seat.code!r} is not a country")
 
+    listed_table = data.get("listed_only", {})
+    listed_line = lines.table("listed_only")
+    listed = ListedOnly(
+        names=texts("names", listed_table, listed_line),
+        prefixes=texts("prefixes", listed_table, listed_line),
+        confidence=float(listed_table.get("confidence", 0.2)),
+    )
+    for name in listed.names:
+        if name_key(name) not in owners:
+            raise GazetteerError(
+                path,
+                lines.value(f'"{name}"', listed_line),
+                f"listed_only: {name!r} is not a name in {COUNTRIES_FILE}",
+            )
+
     guards = []
     guard_line: int | None = None
     for table in data.get("guard", []):
@@ -598,6 +623,7 @@ def _read_rules(
         language_words=frozenset(w.casefold() for w in texts("language_words")),
         caps_words=frozenset(texts("caps_words")),
         eu_seat=seat,
+        listed_only=listed,
         guards=tuple(guards),
         ambiguities=tuple(ambiguities),
     )

@@ -259,6 +259,13 @@ def test_cities_naming_instruments_are_not_places(tagger: CountryTagger) -> None
     assert codes(tagger, "the Tampere programme and the Marrakesh Compact") == []
 
 
+def test_city_names_that_are_words_count_only_as_places(tagger: CountryTagger) -> None:
+    text = "before they reach the ports of Bar, Durrës, Ploče or Koper hidden in containers"
+    assert codes(tagger, text) == ["ME", "AL", "HR", "SI"]
+    assert codes(tagger, "the port of Split") == ["HR"]
+    assert codes(tagger, "The Bar Association met. A Split decision. Nice to meet you.") == []
+
+
 def test_dublin_system_is_not_ireland(tagger: CountryTagger) -> None:
     assert codes(tagger, "Dublin transfers to Italy and the Dublin system") == ["IT"]
     assert codes(tagger, "the conference in Dublin") == ["IE"]
