@@ -1,0 +1,135 @@
+"""Import speed and memory: plain-text communiqués of about 5 KB, segmentation and tagging included.
+
+Targets (issue #2, "Speed"): at least 200 documents per second on a 2-core machine, and
+an import of 10,000 documents under 300 MB resident memory.
+
+Documents are written as web copies of communiqués would be: a skip link, a title, a
+dateline, a photo caption and credit, ~14 paragraphs of sentences from
+``benchmarks.synthetic`` (the field's vocabulary, diacritics, some Cyrillic), a footnote
+and a press-contacts block. Three runs are reported:
+
+- ``ingest``: reading, cleaning and segmentation only (no database);
+- ``store``: the import service with a tagger that tags nothing (our own import path);
+- ``full``: the import service with the real tagger and meeting linking.
+
+Memory is the peak resident set of a separate process importing all the files (``full``).
+
+    python -m benchmarks.bench_import [--documents N] [--folder PATH]
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import random
+import resource
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+from benchmarks.synthetic import passage_text
+
+
+def write_documents(folder: Path, count: int, seed: int = 7) -> list[Path]:
+    """``count`` communiqué-like text files of about 5 KB in ``folder`` (reused if present)."""
+    folder.mkdir(parents=True, exist_ok=True)
+    rng = random.Random(seed)
+    paths = []
+    for i in range(count):
+        path = folder / f"{i:06d}.txt"
+        paths.append(path)
+        paragraphs = [passage_text(rng)[0] for _ in range(14)]
+        if path.exists():
+            continue
+        paragraphs[2] += "¹"
+        lines = [
+            "Skip to main content",
+            f"Ministers meet on regional security, meeting {i}",
+            f"{rng.randint(1, 28)} March {rng.randint(2010, 2025)}",
+            *paragraphs[:3],
+            "Ministers at the family photo\nPhoto: Ministry of the Interior",
+            *paragraphs[3:],
+            "¹ Such as the Salzburg Forum and the Brdo Process.",
+            "Press contacts:\nJane DOE\n+32 2 555 01 23\njane.doe@example.org",
+        ]
+        path.write_text("\n\n".join(lines), encoding="utf-8")
+    return paths
+
+
+def bench_ingest(paths: list[Path]) -> float:
+    from briefer.ingest.pipeline import prepare_document
+
+    start = time.perf_counter()
+    for path in paths:
+        prepare_document(path)
+    return len(paths) / (time.perf_counter() - start)
+
+
+def bench_store(paths: list[Path], folder: Path, *, real_tagger: bool) -> float:
+    from briefer.services.importing import import_paths
+    from briefer.services.library import open_ready_library
+    from briefer.tagging.pipeline import DocumentTags, Tagger
+
+    class NullTagger(Tagger):
+        def __init__(self) -> None:
+            pass
+
+        def tag_document(self, document):  # type: ignore[no-untyped-def]
+            return DocumentTags(passages={}, meeting=None)
+
+    with tempfile.TemporaryDirectory() as tmp:
+        library = open_ready_library(str(Path(tmp) / "library.sqlite"))
+        tagger = None if real_tagger else NullTagger()
+        start = time.perf_counter()
+        for _ in import_paths(library, [folder], tagger=tagger):
+            pass
+        elapsed = time.perf_counter() - start
+        library.close()
+    return len(paths) / elapsed
+
+
+def peak_memory_mb(folder: Path) -> float:
+    """Peak RSS of a fresh process running ``briefer import`` on the folder."""
+    with tempfile.TemporaryDirectory() as tmp:
+        db = Path(tmp) / "library.sqlite"
+        code = (
+            "import resource, sys\n"
+            "from briefer.cli.main import main\n"
+            f"main(['--db', {str(db)!r}, 'import', {str(folder)!r}])\n"
+            "print(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss)\n"
+        )
+        out = subprocess.run(
+            [sys.executable, "-c", code], capture_output=True, text=True, check=True
+        ).stdout
+    return int(out.strip().splitlines()[-1]) / 1024
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--documents", type=int, default=1000)
+    parser.add_argument("--folder", type=Path, default=None)
+    parser.add_argument("--memory", action="store_true", help="also measure peak memory")
+    args = parser.parse_args()
+    folder = args.folder or Path(tempfile.gettempdir()) / f"briefer-import-{args.documents}"
+    paths = write_documents(folder, args.documents)
+    size = sum(p.stat().st_size for p in paths) / len(paths)
+    results: dict[str, float] = {
+        "documents": len(paths),
+        "mean_size_kb": round(size / 1024, 1),
+        "ingest_docs_per_s": round(bench_ingest(paths)),
+        "store_docs_per_s": round(bench_store(paths, folder, real_tagger=False)),
+        "full_docs_per_s": round(bench_store(paths, folder, real_tagger=True)),
+    }
+    if args.memory:
+        results["peak_rss_mb"] = round(peak_memory_mb(folder))
+    results["load_average"] = round(__import__("os").getloadavg()[0], 2)
+    results["this_process_rss_mb"] = round(
+        resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    )
+    print(json.dumps(results, indent=2))
+
+
+if __name__ == "__main__":
+    main()
