@@ -13,7 +13,11 @@ version is bumped with a compare-and-set ``UPDATE`` so two writers cannot both w
 
 Positions are 0-based and kept dense (0..n-1) in every section and briefing. Moving
 items to ``position`` means: the index they get in the target section's list once the
-moved items are taken out of it.
+moved items are taken out of it. ``Batch`` groups operations into one change (one undo
+step); ``briefer.services.briefing_build.FileQuotes`` uses it to file quotes by theme.
+
+The window keeps two stacks of operations: undo pops an operation, applies it and pushes
+the returned ``Change.inverse`` on the redo stack (and the other way round).
 """
 
 from __future__ import annotations
@@ -26,7 +30,7 @@ from typing import Any, Protocol
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
-from briefer.briefing.presets import Preset, find_preset, is_sources_annex
+from briefer.briefing.presets import Preset, find_preset
 from briefer.domain.errors import BrieferError, Conflict, NotFound
 from briefer.store.briefing_models import (
     Briefing,
@@ -921,31 +925,3 @@ def update_item(
 ) -> Change:
     changes = _changes(values, ITEM_FIELDS, "briefing item")
     return apply(library, UpdateItem(item_id, changes), expected_version=expected_version)
-
-
-def find_or_add_section(
-    library: Library, briefing_id: int, heading: str | None
-) -> tuple[int, Change | None]:
-    """The section quotes go to: the one headed ``heading`` (any case), made when missing.
-
-    With no heading: the last section that is not the sources annex, or a new "Quotes"
-    section when there is none.
-    """
-    with library.session() as session:
-        _briefing(session, briefing_id)
-        sections = _sections_of(session, briefing_id)
-        if heading is not None:
-            wanted = _check_heading(heading).casefold()
-            for section in sections:
-                if section.heading.casefold() == wanted:
-                    return section.id, None
-        else:
-            for section in reversed(sections):
-                if not is_sources_annex(section.heading):
-                    return section.id, None
-    new_heading = heading.strip() if heading else DEFAULT_SECTION_HEADING
-    annex_at = next(
-        (s.position for s in sections if heading is None and is_sources_annex(s.heading)), None
-    )
-    change = add_section(library, briefing_id, new_heading, position=annex_at)
-    return change.created_ids[0], change

@@ -279,20 +279,6 @@ def test_empty_title_and_heading_are_refused(library: Library, brief: int) -> No
         ops.add_text(library, load_outline(library, brief).sections[0].id, " ")
 
 
-def test_find_or_add_section_skips_the_sources_annex(library: Library) -> None:
-    change = ops.create_briefing(library, "Brief", preset="ministerial-meeting-brief")
-    briefing_id = change.briefing_id
-    assert briefing_id is not None
-    section_id, made = ops.find_or_add_section(library, briefing_id, None)
-    assert made is None
-    assert load_outline(library, briefing_id).section(section_id).heading == "Lines to take"
-    section_id, made = ops.find_or_add_section(library, briefing_id, "key MESSAGES")
-    assert load_outline(library, briefing_id).section(section_id).heading == "Key messages"
-    section_id, made = ops.find_or_add_section(library, briefing_id, "Defensive lines")
-    assert made is not None
-    assert load_outline(library, briefing_id).sections[-1].heading == "Defensive lines"
-
-
 def test_filing_quotes_is_one_undoable_change(library: Library, corpus: Corpus) -> None:
     from briefer.services.briefing_build import file_quotes
 
