@@ -293,6 +293,7 @@ class FacetsPane(QWidget):
         layout.addWidget(self.summary)
         layout.addWidget(self.clear_button)
         self._quiet = False
+        self._last_counts: dict[str, list[FacetCount]] | None = None
 
     def load(
         self, meetings: list[MeetingFacet], themes: list[ThemeNode], countries: list[CountryFacet]
@@ -318,6 +319,8 @@ class FacetsPane(QWidget):
                 old.deleteLater()
             model.set_checked(keys, notify=False)
             model.checkedChanged.connect(self._checked_changed)
+        if self._last_counts is not None:
+            self.set_counts(self._last_counts)
         self.themes_view.expandToDepth(0)
         self.countries_view.expandAll()
         self.meetings_view.expandToDepth(0)
@@ -369,6 +372,7 @@ class FacetsPane(QWidget):
         self.changed.emit()
 
     def set_counts(self, facets: dict[str, list[FacetCount]]) -> None:
+        self._last_counts = facets
         self.themes.set_counts({f.key: f.count for f in facets.get("themes", [])})
         self.countries.set_counts({f.key: f.count for f in facets.get("countries", [])})
         self.meetings.set_counts({f.key: f.count for f in facets.get("meetings", [])})

@@ -8,6 +8,7 @@ their own non-modal dialogs. Files dropped on the window are imported.
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 from PySide6.QtCore import QByteArray, QSettings, QStandardPaths, Qt, QTimer, Signal
 from PySide6.QtGui import QAction, QCloseEvent, QDragEnterEvent, QDropEvent, QIcon, QKeySequence
@@ -26,13 +27,13 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from briefer.domain.errors import BrieferError
 from briefer.services.workspace import SearchRequest, Workspace
 from briefer.ui.briefing_pane import BriefingPane
 from briefer.ui.delegates import ResultDelegate
 from briefer.ui.export_dialog import ExportDialog
 from briefer.ui.facets import FacetsPane
 from briefer.ui.import_dialog import ImportDialog
+from briefer.ui.jobs import Job, call_in_background
 from briefer.ui.outline_model import OutlineModel
 from briefer.ui.preview import PreviewPane
 from briefer.ui.results_model import PassageIdRole, ResultsModel
@@ -97,6 +98,7 @@ class MainWindow(QMainWindow):
         self.import_dialog: ImportDialog | None = None
         self.export_dialog: ExportDialog | None = None
         self.last_error = ""
+        self._library_jobs: set[Job] = set()
 
         # Models.
         self.results = ResultsModel(workspace, self)
@@ -331,25 +333,45 @@ class MainWindow(QMainWindow):
     # --- library views ---------------------------------------------------------------------
 
     def refresh_library_views(self) -> None:
-        """Re-read the facet lists (after an import, a tag or a meeting correction)."""
-        try:
-            themes = self.workspace.themes()
-            countries = self.workspace.countries()
-            meetings = self.workspace.meetings()
-            empty = self.workspace.document_count() == 0
-        except BrieferError as exc:
-            self.show_error(str(exc))
-            return
+        """Re-read the facet lists (after an import, a tag or a meeting correction), off the GUI thread."""
+        workspace = self.workspace
+
+        def read() -> tuple[Any, ...]:
+            return (
+                workspace.meetings(),
+                workspace.themes(),
+                workspace.countries(),
+                workspace.document_count() == 0,
+            )
+
+        job = call_in_background(read)
+        self._library_jobs.add(job)
+
+        def done(result: tuple[Any, ...]) -> None:
+            self._library_jobs.discard(job)
+            self._show_library_views(*result)
+
+        def failed(message: str) -> None:
+            self._library_jobs.discard(job)
+            self.show_error(message)
+
+        job.signals.finished.connect(done)
+        job.signals.failed.connect(failed)
+        job.start()
+        self.run_search()
+
+    def _show_library_views(self, meetings: Any, themes: Any, countries: Any, empty: bool) -> None:
         self.facets.load(meetings, themes, countries)
         labels: dict[str, str] = {}
 
-        def walk(nodes) -> None:  # type: ignore[no-untyped-def]
+        def walk(nodes: Any) -> None:
             for node in nodes:
                 labels[node.id] = node.label
                 walk(node.children)
 
         walk(themes)
         self.delegate.theme_labels = labels
+        self.results_view.viewport().update()
         choices = [
             ("theme", key, f"Theme: {label}")
             for key, label in sorted(labels.items(), key=lambda kv: kv[1])
@@ -357,7 +379,10 @@ class MainWindow(QMainWindow):
         choices += [("country", c.code, f"Country: {c.name}") for c in countries]
         self.preview.set_tag_choices(choices)
         self.banner.setVisible(empty)
-        self.run_search()
+
+    def is_idle(self) -> bool:
+        """No search waiting or running and the facet lists loaded (tests wait for this)."""
+        return not (self.debounce.isActive() or self.results.loading or self._library_jobs)
 
     # --- import ----------------------------------------------------------------------------
 

@@ -2,8 +2,9 @@
 
 Queries run on the thread pool (``briefer.ui.jobs``). Each request gets a generation
 number; a page that arrives for an older request is dropped, so typing fast never shows
-stale results. The first page of a request also carries the facet counts, which the
-model hands on (``facetsChanged``) for the facets pane.
+stale results. Each new request also asks for the facet counts, which the
+model hands on (``facetsChanged``) for the facets pane; they are counted in a job of
+their own so the first hits never wait for them.
 """
 
 from __future__ import annotations
@@ -96,7 +97,7 @@ class ResultsModel(QAbstractListModel):
     def set_request(self, request: SearchRequest) -> None:
         """Start a new search: the list empties and the first page follows."""
         self._generation += 1
-        self.request = replace(request, limit=PAGE_SIZE, offset=0, with_facets=True)
+        self.request = replace(request, limit=PAGE_SIZE, offset=0, with_facets=False)
         for job in list(self._jobs):
             job.cancel()
         self.beginResetModel()
@@ -105,6 +106,7 @@ class ResultsModel(QAbstractListModel):
         self._fetching = True
         self.endResetModel()
         self._run(self.request, first=True)
+        self._run_facets(self.request)
 
     def refresh(self) -> None:
         self.set_request(self.request)
@@ -139,13 +141,32 @@ class ResultsModel(QAbstractListModel):
         job.signals.cancelled.connect(lambda: self._jobs.discard(job))
         job.start()
 
+    def _run_facets(self, request: SearchRequest) -> None:
+        """Facet counts in a job of their own, so the first hits never wait for them."""
+        generation = self._generation
+        job = call_in_background(lambda: self.workspace.facet_counts(request))
+        self._jobs.add(job)
+
+        def done(facets: Any) -> None:
+            self._jobs.discard(job)
+            if generation == self._generation:
+                self.facetsChanged.emit(facets)
+
+        def failed(message: str) -> None:
+            self._jobs.discard(job)
+            if generation == self._generation:
+                self.failed.emit(message)
+
+        job.signals.finished.connect(done)
+        job.signals.failed.connect(failed)
+        job.signals.cancelled.connect(lambda: self._jobs.discard(job))
+        job.start()
+
     def _receive(self, page: SearchPage, *, first: bool) -> None:
         self._fetching = False
         if first:
             self.total = page.total
             self.totalChanged.emit(page.total)
-            if page.facets:
-                self.facetsChanged.emit(page.facets)
         known = {h.passage_id for h in self.hits}
         fresh = [h for h in page.hits if h.passage_id not in known]
         if fresh:
