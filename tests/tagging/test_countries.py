@@ -113,6 +113,18 @@ def test_names_in_other_languages(tagger: CountryTagger) -> None:
     assert codes(tagger, "Slovenija in Hrvaška") == ["SI", "HR"]
 
 
+def test_more_languages(tagger: CountryTagger) -> None:
+    assert codes(tagger, "la Macedonia del Nord e la Bosnia ed Erzegovina") == ["MK", "BA"]
+    assert codes(tagger, "Noord-Macedonië en Kroatië") == ["MK", "HR"]
+    assert codes(tagger, "Estados Unidos y Reino Unido") == ["US", "GB"]
+
+
+def test_communities_named_with_two_words(tagger: CountryTagger) -> None:
+    assert codes(tagger, "the Bosnian Serb leader") == ["BA"]
+    assert codes(tagger, "Kosovo Serbs in the north") == ["XK"]
+    assert codes(tagger, "the Republic of Srpska and Mali Lošinj") == ["BA"]
+
+
 def test_accents_are_optional_in_the_text(tagger: CountryTagger) -> None:
     assert codes(tagger, "Turkiye and Cote d'Ivoire") == ["TR", "CI"]
 
