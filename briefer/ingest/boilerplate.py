@@ -14,6 +14,7 @@ was before the edit.
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from dataclasses import dataclass, replace
 
@@ -99,6 +100,18 @@ LINE_RULES: list[LineRule] = [
         r"^(?:this (?:press release|article|story) (?:was )?(?:distributed|provided) by)\b.{0,150}$",
     ),
     *_rule(
+        "web-furniture",
+        r"^(?:visit|see|go to|view|open)\s+the\s+(?:\w+\s+){0,2}(?:page|website|site|section)$",
+        r"^(?:tags?|keywords?|categories|category|topics?|oznake|ključne besede|schlagwörter|"
+        r"schlagworte|mots-clés)\s*:.{0,150}$",
+        r"^(?:related|more|latest|other|similar)\s+(?:news|articles|stories|documents|links|"
+        r"content|press releases|items|topics)$",
+        r"^(?:read more|read the full (?:article|story|text)|see also|back to (?:news|list|"
+        r"overview|all news)|print this (?:page|article)|subscribe to (?:our )?newsletter)\s*[»›>]?$",
+        r"^(?:last (?:updated|modified|reviewed)|updated|zadnja sprememba|zuletzt aktualisiert|"
+        r"posodobljeno)\s*:?\s*(?:on\s+)?[\w ,./:-]{4,40}$",
+    ),
+    *_rule(
         "contact-line",
         r"^general public inquiries\s*:.{0,150}$",
     ),
@@ -131,6 +144,14 @@ REPUBLISHER_RULES: list[re.Pattern[str]] = [
         r"^(?:kerngegevens|documentdatum.{0,40}|publicatiedatum.{0,40})$",
     )
 ]
+
+# "Published: 11. 12. 2023": page furniture whose date is the publication date.
+PUBLISHED_LINE = re.compile(
+    r"^(?:published|posted|first published|date of publication|publication date|date|datum|"
+    r"objavljeno|objavljen|veröffentlicht(?:\s+am)?|erschienen am|publié le|publicatiedatum|"
+    r"gepubliceerd op|опубликовано|објављено)\s*:?\s*(?:on\s+)?(?P<date>.{6,40})$",
+    re.IGNORECASE,
+)
 
 # A stray "i" left by an info-link icon after a linked name ("Avramopoulos i,"). A no-break
 # space before it is the icon's own signature; after a plain space, only before punctuation,
@@ -175,6 +196,11 @@ def clean(document: ExtractedDocument) -> ExtractedDocument:
         if len(block.text) <= MAX_FURNITURE_CHARS:
             verdict = line_rule(block.text)
             if verdict is None:
+                date = _published_line(block.text)
+                if date is not None:
+                    verdict = "published-line"
+                    published = published or date
+            if verdict is None:
                 found = republisher(block.text)
                 if found is not None:
                     verdict = "republisher"
@@ -217,6 +243,11 @@ def republisher(line: str) -> tuple[str | None, object] | None:
         date = parse_date(groups["date"]) if groups.get("date") else None
         return name, date
     return None
+
+
+def _published_line(line: str) -> dt.date | None:
+    match = PUBLISHED_LINE.match(" ".join(line.split()))
+    return parse_date(match.group("date")) if match else None
 
 
 def _strip_link_markers(block: RawBlock, removed: list[RemovedLine], loose: bool) -> RawBlock:

@@ -43,14 +43,20 @@ _WEEKDAY = r"(?:[^\W\d_]+,?\s+)?"
 _PATTERNS = [
     re.compile(rf"^{_WEEKDAY}{_DAY}\s+(?:de\s+)?{_MONTH}\s+(?:de\s+)?{_YEAR}$", re.IGNORECASE),
     re.compile(rf"^{_WEEKDAY}{_MONTH}\s+{_DAY},?\s+{_YEAR}$", re.IGNORECASE),
-    re.compile(r"^(?P<day>\d{1,2})[./](?P<month>\d{1,2})[./]\s?(?P<year>\d{4})\.?$"),
+    re.compile(r"^(?P<day>\d{1,2})[./]\s?(?P<month>\d{1,2})[./]\s?(?P<year>\d{4})\.?$"),
     re.compile(r"^(?P<year>\d{4})-(?P<month>\d{2})-(?P<day>\d{2})$"),
 ]
+
+
+_TIME = re.compile(
+    r",?\s+(?:at\s+)?\d{1,2}[:.]\d{2}(?:\s*(?:h|hrs|CET|CEST|UTC|GMT|am|pm))?$", re.I
+)
 
 
 def parse_date(text: str) -> dt.date | None:
     """The single date ``text`` names, or None (ranges, partial or impossible dates)."""
     value = " ".join(text.strip().strip(".,;").split())
+    value = _TIME.sub("", value)  # "13 June 2023 15:30" is still 13 June 2023
     for pattern in _PATTERNS:
         match = pattern.match(value)
         if match is None:

@@ -38,6 +38,12 @@ def _clean_text(text: str) -> ExtractedDocument:
             "aggregator",
         ),
         ("Fictional sample text for Briefer — not an official document.", "sample-notice"),
+        ("Domov > Novice > Ministrstvo za notranje zadeve", "breadcrumb"),
+        ("Tags: migration, asylum, Schengen", "web-furniture"),
+        ("Visit the meeting page", "web-furniture"),
+        ("Related news", "web-furniture"),
+        ("Last updated: 12 March 2021", "web-furniture"),
+        ("12345/15 JV/mz 1 DGD 1C LIMITE EN", "council-furniture"),
     ],
 )
 def test_boilerplate_lines_are_recognised(line: str, rule: str) -> None:
@@ -84,6 +90,28 @@ def test_republisher_line_becomes_metadata_in_other_languages_too() -> None:
     assert document.publisher == "Council of the European Union"
     assert document.published == dt.date(2020, 3, 4)
     assert [r.rule for r in document.removed] == ["republisher"]
+
+
+@pytest.mark.parametrize(
+    ("line", "date"),
+    [
+        ("Objavljeno: 11. 12. 2023", dt.date(2023, 12, 11)),
+        ("Published on 4 March 2020", dt.date(2020, 3, 4)),
+        ("Veröffentlicht am 6. November 2019", dt.date(2019, 11, 6)),
+    ],
+)
+def test_published_line_is_removed_and_becomes_the_publication_date(
+    line: str, date: dt.date
+) -> None:
+    document = _clean_text(f"Title\n\n{line}\n\nThe ministers met.\n")
+    assert [b.text for b in document.blocks] == ["Title", "The ministers met."]
+    assert document.published == date
+    assert document.removed[0].rule == "published-line"
+
+
+def test_dateline_with_a_time_is_the_publication_date() -> None:
+    document = segment(_clean_text("Press release\n\n13 June 2023 15:30\n\nThe ministers met.\n"))
+    assert document.published == dt.date(2023, 6, 13)
 
 
 def test_link_markers_go_without_harming_words() -> None:
