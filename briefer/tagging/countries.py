@@ -86,7 +86,6 @@ class _Alias:
     kind: str
     form: str
     words: tuple[str, ...]  # as written, for the capitals check
-    acronym: bool = False
     caps_word: bool = False
     person: bool = False
     guard: Guard | None = None
@@ -133,7 +132,6 @@ class CountryTagger:
                             kind=kind,
                             form=variant,
                             words=_words_for_key(variant, key),
-                            acronym=kind == "abbreviation",
                             caps_word=key in caps_keys,
                             person=key in person_keys,
                             guard=guards.get(key),
@@ -156,9 +154,11 @@ class CountryTagger:
         self._instruments = frozenset(fold(w) for w in rules.instrument_words)
         self._place_prefixes = tuple(_norm(p).lower() for p in rules.listed_only.prefixes)
         lower_starts = sorted(
-            {a.words[0] for bucket in self._aliases.values() for a in bucket}
-            - {
-                w for w in (a.words[0] for b in self._aliases.values() for a in b) if w[0].isupper()
+            {
+                a.words[0]
+                for bucket in self._aliases.values()
+                for a in bucket
+                if not a.words[0][0].isupper()
             },
             key=len,
             reverse=True,
