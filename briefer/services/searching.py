@@ -18,8 +18,8 @@ from briefer.domain.search import FacetCount, MeetingRef, SearchHit, SearchPage,
 from briefer.store import queries
 from briefer.store.library import Library
 from briefer.store.models import Country, Meeting, Theme
-from briefer.store.search import TextMatch
-from briefer.store.search.query import Term, parse_query, positive_terms
+from briefer.store.search import Filters, TextMatch
+from briefer.store.search.query import Node, Term, parse_query, positive_terms
 from briefer.store.search.snippets import make_snippet
 
 K = TypeVar("K", str, int)
@@ -28,10 +28,10 @@ K = TypeVar("K", str, int)
 def search(library: Library, request: SearchRequest) -> SearchPage:
     """One page of hits, the total and (unless ``with_facets`` is off) the facet counts."""
     node = parse_query(request.query)
-    match = library.search.text_match(node) if node is not None else None
     terms = positive_terms(node)
     with library.sessions() as session:
         filters = resolve_filters(session, request)
+        match = library.search.text_match(node, filters)
         page_ids = session.execute(
             queries.hits_statement(
                 match,
@@ -43,16 +43,15 @@ def search(library: Library, request: SearchRequest) -> SearchPage:
         ).all()
         total = session.execute(queries.count_statement(match, filters)).scalar_one()
         hits = _hits(session, [(pid, rank) for pid, rank in page_ids], terms)
-        facets = _facets(session, match, filters) if request.with_facets else {}
+        facets = _facets(session, library, node, filters) if request.with_facets else {}
     return SearchPage(hits=hits, total=total, facets=facets)
 
 
 def facet_counts(library: Library, request: SearchRequest) -> dict[str, list[FacetCount]]:
     """Only the facet counts of a request (for a facets pane refreshed on its own)."""
     node = parse_query(request.query)
-    match = library.search.text_match(node) if node is not None else None
     with library.sessions() as session:
-        return _facets(session, match, resolve_filters(session, request))
+        return _facets(session, library, node, resolve_filters(session, request))
 
 
 def resolve_filters(session: Session, request: SearchRequest) -> queries.Filters:
@@ -147,27 +146,27 @@ def _hits(
 
 
 def _facets(
-    session: Session, match: TextMatch | None, filters: queries.Filters
+    session: Session, library: Library, node: Node | None, filters: Filters
 ) -> dict[str, list[FacetCount]]:
     """Disjunctive facet counts: each facet ignores its own selection, applies the rest."""
+
+    def match_without(facet: str) -> tuple[TextMatch | None, Filters]:
+        others = filters.without(facet)
+        return library.search.text_match(node, others), others
+
     closure = queries.theme_closure(session)
     theme_counts: dict[str, int] = {}
     if closure:
-        statement = queries.theme_facet_statement(match, filters, closure)
+        statement = queries.theme_facet_statement(*match_without("themes"), closure)
         theme_counts = dict(session.execute(statement).all())
-    country_counts = dict(
-        session.execute(queries.country_facet_statement(match, filters)).all()
-    )
-    meeting_counts = dict(
-        session.execute(queries.meeting_facet_statement(match, filters)).all()
-    )
-    theme_names = queries.theme_labels(session)
-    country_names = queries.country_labels(session, country_counts)
-    meeting_names = queries.meeting_labels(session, meeting_counts)
+    statement = queries.country_facet_statement(*match_without("countries"))
+    country_counts: dict[str, int] = dict(session.execute(statement).all())
+    statement = queries.meeting_facet_statement(*match_without("meetings"))
+    meeting_counts: dict[int, int] = dict(session.execute(statement).all())
     return {
-        "themes": _ranked(theme_counts, theme_names),
-        "countries": _ranked(country_counts, country_names),
-        "meetings": _ranked(meeting_counts, meeting_names),
+        "themes": _ranked(theme_counts, queries.theme_labels(session)),
+        "countries": _ranked(country_counts, queries.country_labels(session, country_counts)),
+        "meetings": _ranked(meeting_counts, queries.meeting_labels(session, meeting_counts)),
     }
 
 

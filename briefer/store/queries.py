@@ -22,13 +22,13 @@ pushes the latter into FTS5 as one lookup per value (seconds at a million passag
 
 from __future__ import annotations
 
-import datetime as dt
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
 from sqlalchemy import (
     ColumnElement,
+    FromClause,
     Select,
     exists,
     false,
@@ -51,7 +51,7 @@ from briefer.store.models import (
     PassageTheme,
     Theme,
 )
-from briefer.store.search import TextMatch
+from briefer.store.search import Filters, TextMatch
 
 passage = Passage.__table__
 document = Document.__table__
@@ -62,27 +62,6 @@ passage_country = PassageCountry.__table__
 COUNTRY_ALIASES = {"EL": "GR", "UK": "GB"}
 GROUP_PREFIX = "group:"
 FACETS = ("themes", "countries", "meetings")
-
-
-@dataclass(frozen=True)
-class Filters:
-    """Resolved facet filters: theme ids with descendants, country codes with group members."""
-
-    themes: tuple[str, ...] | None = None
-    countries: tuple[str, ...] | None = None
-    meetings: tuple[int, ...] | None = None
-    date_from: dt.date | None = None
-    date_to: dt.date | None = None
-
-    def without(self, facet: str) -> Filters:
-        """The same filters minus one facet's own selection (for disjunctive counts)."""
-        return Filters(
-            themes=None if facet == "themes" else self.themes,
-            countries=None if facet == "countries" else self.countries,
-            meetings=None if facet == "meetings" else self.meetings,
-            date_from=self.date_from,
-            date_to=self.date_to,
-        )
 
 
 # --- resolving what the user named -----------------------------------------------------
@@ -138,29 +117,35 @@ def passage_date() -> ColumnElement[Any]:
     return func.coalesce(meeting.c.start_date, document.c.published)
 
 
-def _has_theme(theme_ids: Sequence[str]) -> ColumnElement[bool]:
+def _has_theme(pid: ColumnElement[Any], theme_ids: Sequence[str]) -> ColumnElement[bool]:
     return exists().where(
-        passage_theme.c.passage_id == passage.c.id,
+        passage_theme.c.passage_id == pid,
         passage_theme.c.theme_id.in_(theme_ids),
         passage_theme.c.excluded == false(),
     )
 
 
-def _has_country(codes: Sequence[str]) -> ColumnElement[bool]:
+def _has_country(pid: ColumnElement[Any], codes: Sequence[str]) -> ColumnElement[bool]:
     return exists().where(
-        passage_country.c.passage_id == passage.c.id,
+        passage_country.c.passage_id == pid,
         passage_country.c.country_code.in_(codes),
         passage_country.c.excluded == false(),
     )
 
 
-def filter_conditions(filters: Filters) -> list[ColumnElement[bool]]:
-    """WHERE clauses over passage / document / meeting for the given filters."""
+def filter_conditions(
+    pid: ColumnElement[Any], filters: Filters, absorbed: frozenset[str] = frozenset()
+) -> list[ColumnElement[bool]]:
+    """WHERE clauses for the filters not ``absorbed`` by the text match.
+
+    ``pid`` is the passage id column to correlate with; meeting and date conditions need
+    ``document`` (and ``meeting``) in the FROM clause.
+    """
     conditions: list[ColumnElement[bool]] = []
-    if filters.themes is not None:
-        conditions.append(_has_theme(filters.themes))
-    if filters.countries is not None:
-        conditions.append(_has_country(filters.countries))
+    if filters.themes is not None and "themes" not in absorbed:
+        conditions.append(_has_theme(pid, filters.themes))
+    if filters.countries is not None and "countries" not in absorbed:
+        conditions.append(_has_country(pid, filters.countries))
     if filters.meetings is not None:
         conditions.append(document.c.meeting_id.in_(filters.meetings))
     if filters.date_from is not None:
@@ -170,43 +155,61 @@ def filter_conditions(filters: Filters) -> list[ColumnElement[bool]]:
     return conditions
 
 
-def _needs_meeting(filters: Filters) -> bool:
-    return filters.date_from is not None or filters.date_to is not None
+@dataclass(frozen=True)
+class _Selection:
+    """FROM and WHERE of the passages a query and filters select; ``pid`` is their id."""
+
+    source: FromClause
+    pid: ColumnElement[Any]
+    where: list[ColumnElement[bool]]
+
+    def select(self, *columns: Any) -> Select[Any]:
+        return select(*columns).select_from(self.source).where(*self.where)
 
 
-def _needs_document(filters: Filters) -> bool:
-    return filters.meetings is not None or _needs_meeting(filters)
-
-
-def _base(
-    columns: Sequence[Any],
+def _selection(
     match: TextMatch | None,
     filters: Filters,
     *,
+    with_passage: bool = False,
     with_document: bool = False,
     with_meeting: bool = False,
-) -> Select[Any]:
-    """SELECT columns FROM passage (joined to the text match) WHERE every filter holds.
+) -> _Selection:
+    """The selected passages, joining only what a filter or a column needs.
 
-    The document and meeting are joined only when a filter or a column needs them: at a
-    million passages each join is a lookup per matching passage.
+    With a positive text match the FTS rows drive and their rowid *is* the passage id, so
+    counting or faceting needs no lookup in ``passage`` at all unless a document-level
+    filter (meeting, date) or column asks for it: at a million passages every join is a
+    lookup per matching passage.
     """
-    source = passage
-    if with_document or with_meeting or _needs_document(filters):
-        source = source.join(document, document.c.id == passage.c.document_id)
-    if with_meeting or _needs_meeting(filters):
-        source = source.outerjoin(meeting, meeting.c.id == document.c.meeting_id)
-    where = filter_conditions(filters)
+    with_meeting = with_meeting or filters.date_from is not None or filters.date_to is not None
+    with_document = with_document or with_meeting or filters.meetings is not None
+    with_passage = with_passage or with_document
+    where: list[ColumnElement[bool]] = []
     if match is not None and not match.negated:
-        source = match.source.join(source, match.passage_id == passage.c.id)
+        source: FromClause = match.source
+        pid = match.passage_id
         where.append(match.condition)
-    elif match is not None:
-        matching = select(match.passage_id).select_from(match.source).where(match.condition)
-        where.append(passage.c.id.not_in(matching))
-    return select(*columns).select_from(source).where(*where)
+        if with_passage:
+            source = source.join(passage, passage.c.id == pid)
+    else:
+        source, pid = passage, passage.c.id
+        if match is not None:
+            matching = select(match.passage_id).select_from(match.source).where(match.condition)
+            where.append(pid.not_in(matching))
+    if with_document:
+        source = source.join(document, document.c.id == passage.c.document_id)
+    if with_meeting:
+        source = source.outerjoin(meeting, meeting.c.id == document.c.meeting_id)
+    absorbed = match.absorbs if match is not None else frozenset()
+    where += filter_conditions(pid, filters, absorbed)
+    return _Selection(source, pid, where)
 
 
 # --- statements -----------------------------------------------------------------------
+#
+# Each takes the text match built for exactly the filters it is given (a backend may
+# absorb some of them). Facet statements are given the filters without their own facet.
 
 
 def hits_statement(
@@ -225,14 +228,14 @@ def hits_statement(
         order = [date.is_(None), date.desc(), *in_document_order]
     else:
         order = ([rank] if rank is not None else []) + in_document_order
+    selection = _selection(match, filters, with_passage=True, with_meeting=sort == "date")
     columns = [passage.c.id, rank if rank is not None else literal(None)]
-    statement = _base(columns, match, filters, with_meeting=sort == "date")
-    return statement.order_by(*order).limit(limit).offset(offset)
+    return selection.select(*columns).order_by(*order).limit(limit).offset(offset)
 
 
 def count_statement(match: TextMatch | None, filters: Filters) -> Select[Any]:
     """The number of passages the query and filters select."""
-    return _base([func.count()], match, filters)
+    return _selection(match, filters).select(func.count())
 
 
 def theme_closure(session: Session) -> list[tuple[str, str]]:
@@ -253,15 +256,15 @@ def theme_facet_statement(
     match: TextMatch | None, filters: Filters, closure: Sequence[tuple[str, str]]
 ) -> Select[Any]:
     """Passages per theme (a parent counting each passage below it once); needs a closure."""
-    filters = filters.without("themes")
     tree = (
         values(sql_column("ancestor"), sql_column("descendant"), name="theme_tree")
         .data(list(closure))
         .cte("theme_tree")
     )
-    tagged = _base([passage_theme.c.passage_id, tree.c.ancestor], match, filters)
+    selection = _selection(match, filters)
     tagged = (
-        tagged.join_from(passage, passage_theme, passage_theme.c.passage_id == passage.c.id)
+        selection.select(passage_theme.c.passage_id, tree.c.ancestor)
+        .join_from(selection.source, passage_theme, passage_theme.c.passage_id == selection.pid)
         .join(tree, tree.c.descendant == passage_theme.c.theme_id)
         .where(passage_theme.c.excluded == false())
         .distinct()
@@ -272,10 +275,10 @@ def theme_facet_statement(
 
 def country_facet_statement(match: TextMatch | None, filters: Filters) -> Select[Any]:
     """Passages per country code."""
-    filters = filters.without("countries")
-    statement = _base([passage_country.c.country_code, func.count()], match, filters)
+    selection = _selection(match, filters)
     return (
-        statement.join_from(passage, passage_country, passage_country.c.passage_id == passage.c.id)
+        selection.select(passage_country.c.country_code, func.count())
+        .join_from(selection.source, passage_country, passage_country.c.passage_id == selection.pid)
         .where(passage_country.c.excluded == false())
         .group_by(passage_country.c.country_code)
     )
@@ -283,9 +286,12 @@ def country_facet_statement(match: TextMatch | None, filters: Filters) -> Select
 
 def meeting_facet_statement(match: TextMatch | None, filters: Filters) -> Select[Any]:
     """Passages per meeting (passages of documents without a meeting are not counted)."""
-    filters = filters.without("meetings")
-    statement = _base([document.c.meeting_id, func.count()], match, filters, with_document=True)
-    return statement.where(document.c.meeting_id.is_not(None)).group_by(document.c.meeting_id)
+    selection = _selection(match, filters, with_document=True)
+    return (
+        selection.select(document.c.meeting_id, func.count())
+        .where(document.c.meeting_id.is_not(None))
+        .group_by(document.c.meeting_id)
+    )
 
 
 # --- hydrating a page -------------------------------------------------------------------

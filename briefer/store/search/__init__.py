@@ -8,6 +8,7 @@ the passage table and turns a parsed query (``briefer.store.search.query``) into
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any, Protocol
@@ -18,6 +19,30 @@ from briefer.store.search.query import Node
 
 
 @dataclass(frozen=True)
+class Filters:
+    """Resolved facet filters: theme ids with descendants, country codes with group members.
+
+    None means "no filter of this kind"; an empty tuple matches nothing.
+    """
+
+    themes: tuple[str, ...] | None = None
+    countries: tuple[str, ...] | None = None
+    meetings: tuple[int, ...] | None = None
+    date_from: dt.date | None = None
+    date_to: dt.date | None = None
+
+    def without(self, facet: str) -> Filters:
+        """The same filters minus one facet's own selection (for disjunctive counts)."""
+        return Filters(
+            themes=None if facet == "themes" else self.themes,
+            countries=None if facet == "countries" else self.countries,
+            meetings=None if facet == "meetings" else self.meetings,
+            date_from=self.date_from,
+            date_to=self.date_to,
+        )
+
+
+@dataclass(frozen=True)
 class TextMatch:
     """A text condition as SQL pieces the shared queries combine with their filters.
 
@@ -25,6 +50,10 @@ class TextMatch:
     ``source`` that match; ``rank`` orders them (lower is better; None: no ranking). When
     ``negated`` is true the hits are the passages ``condition`` does NOT match (a query such
     as ``NOT border``), and the shared SQL excludes them instead of joining.
+
+    A backend may also match some facet filters itself, far faster than per-row SQL checks
+    (SQLite indexes each passage's tags as tokens); ``absorbs`` names those facets
+    (``"themes"``, ``"countries"``) and the shared SQL then leaves their conditions out.
     """
 
     source: FromClause
@@ -32,6 +61,7 @@ class TextMatch:
     condition: ColumnElement[Any]
     rank: ColumnElement[Any] | None
     negated: bool = False
+    absorbs: frozenset[str] = frozenset()
 
 
 class SearchBackend(Protocol):
@@ -51,8 +81,11 @@ class SearchBackend(Protocol):
     def rebuild(self, connection: Connection) -> None:
         """Rebuild the whole index from the passage table (after a bulk load)."""
 
-    def text_match(self, query: Node) -> TextMatch | None:
-        """The SQL pieces matching a parsed query (None: the query matches every passage)."""
+    def text_match(self, query: Node | None, filters: Filters | None = None) -> TextMatch | None:
+        """The SQL pieces matching a parsed query, and any filters the backend can absorb.
+
+        None: no text condition at all (every passage matches; filters stay with the SQL).
+        """
 
 
 def backend_for(engine: Engine | Connection) -> SearchBackend:
