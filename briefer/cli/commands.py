@@ -15,6 +15,7 @@ COMMAND_MODULES = (
     "briefer.cli.eval_commands",
     "briefer.cli.briefing_commands",
     "briefer.cli.country_commands",
+    "briefer.cli.search_commands",
 )
 
 
