@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass
 
 # Month names by language (lower case); genitive and abbreviated forms included.
@@ -251,7 +252,9 @@ _WEEKDAYS = [
     "dimanche",
 ]
 
-_MONTH = "(?:" + "|".join(sorted(map(re.escape, MONTHS), key=len, reverse=True)) + r")\.?"
+# Any word where a month may stand; whether it is a month is checked against MONTHS after
+# the match (an alternation of some 200 names made scanning ten times slower).
+_MONTH = r"[^\W\d_]{3,12}\.?"
 _DAY = r"\d{1,2}(?!\d)(?:st|nd|rd|th)?\.?"
 _YEAR = r"(?:19|20)\d{2}(?!\d)"
 # Between two days of a range: a dash, a slash, or "to/and" in the languages of the region.
@@ -381,11 +384,34 @@ def _english_word_month(match: re.Match[str], raw: _Raw) -> bool:
     return month.lower() in _WORDLIKE_MONTHS and month.islower()
 
 
+_DIGIT = re.compile(r"\d")
+
+
+def _months_known(match: re.Match[str]) -> bool:
+    groups = match.groupdict()
+    return all(
+        groups[name].rstrip(".").lower() in MONTHS for name in ("m1", "m2") if groups.get(name)
+    )
+
+
+def _matches(pattern: re.Pattern[str], text: str) -> Iterator[re.Match[str]]:
+    """Matches whose month words are months; after a non-month, search again one character on."""
+    position = 0
+    while (match := pattern.search(text, position)) is not None:
+        if _months_known(match):
+            yield match
+            position = match.end()
+        else:
+            position = match.start() + 1
+
+
 def _scan(text: str, month_first: bool) -> list[_Raw]:
     found: list[_Raw] = []
     taken: list[tuple[int, int]] = []
+    if _DIGIT.search(text) is None:
+        return found  # every form has a day or a year in figures
     for rule, pattern in _PATTERNS:
-        for match in pattern.finditer(text):
+        for match in _matches(pattern, text):
             if any(match.start() < stop and begin < match.end() for begin, stop in taken):
                 continue
             if rule == "numeric":

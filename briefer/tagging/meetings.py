@@ -26,23 +26,58 @@ import re
 import tomllib
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
-from functools import cache
+from functools import cache, lru_cache
 
 from briefer.ingest.model import CleanDocument, CleanPassage
 from briefer.paths import resources_dir
-from briefer.tagging.dates import DateMention, find_dates
+from briefer.tagging.dates import DateMention
+from briefer.tagging.dates import find_dates as _find_dates
 from briefer.tagging.model import Evidence, MeetingGuess
 
 VIDEOCONFERENCE = "videoconference"
 
 # Words that make a sentence about a meeting.
-_MEETING_WORDS = re.compile(
-    r"\b(?:meeting|meetings|conference|forum|ministerial|summit|session|gathering|talks|"
-    r"consultations|round\s?table|symposium|meet|gathered|met\s+(?:in|at|on)|"
-    r"(?:ministers?|they|we|delegations?|leaders|counterparts?|partners)\s+(?:have\s+|had\s+)?met|convened|hosting|hosted|hosts|"
-    r"took\s+place|takes\s+place|was\s+held|were\s+held|is\s+held|is\s+being\s+held|attended|"
-    r"chaired|video\s*-?\s*conference|videoconferences|Tagung|Konferenz|sestanek|konferenca|"
-    r"srečanje|sastan\w*|održan\w*|састан\w*|одржан\w*|конференциј\w*|konferencij\w*)\b",
+# Words that make a sentence about a meeting: single words are looked up in a set (a big
+# case-insensitive alternation costs milliseconds per document), stems by prefix, and
+# the few phrases by a small expression only when one of their words occurs.
+_MEETING_WORDSET = frozenset(
+    [
+        "meeting",
+        "meetings",
+        "conference",
+        "conferences",
+        "forum",
+        "ministerial",
+        "summit",
+        "session",
+        "gathering",
+        "talks",
+        "consultations",
+        "roundtable",
+        "symposium",
+        "meet",
+        "gathered",
+        "convened",
+        "hosting",
+        "hosted",
+        "hosts",
+        "attended",
+        "chaired",
+        "videoconference",
+        "videoconferences",
+        "tagung",
+        "konferenz",
+        "sestanek",
+        "konferenca",
+        "srečanje",
+    ]
+)
+_MEETING_STEMS = ("sastan", "održan", "састан", "одржан", "конференциј", "konferencij", "sestal")
+_MEETING_PHRASE_WORDS = frozenset({"place", "held", "met", "round", "video"})
+_MEETING_PHRASES = re.compile(
+    r"\b(?:met\s+(?:in|at|on)|(?:ministers?|they|we|delegations?|leaders|counterparts?|partners)"
+    r"\s+(?:have\s+|had\s+)?met|took\s+place|takes\s+place|(?:was|were|is|is\s+being)\s+held|"
+    r"round\s+table|video\s*-?\s*conference)\b",
     re.IGNORECASE,
 )
 # Words before a date or place that point at *another* meeting (future or earlier one).
@@ -62,6 +97,7 @@ _PUBLISHED_WORDS = (
     r"veröffentlicht|documentdatum|datum)\b"
 )
 _PUBLISHED = re.compile(_PUBLISHED_WORDS, re.IGNORECASE)
+_PUBLISHED_WORDSET = frozenset(re.findall(r"\w+", _PUBLISHED_WORDS)) - {"b"}
 _PUBLISHED_BEFORE = re.compile(_PUBLISHED_WORDS + r"[^.]{0,40}$", re.IGNORECASE)
 _DEADLINE_BEFORE = re.compile(r"\b(?:by|until|before|after|since|till|no\s+later\s+than)\s*$", re.I)
 _TODAY = re.compile(r"\b(?:today|today['’]s|this\s+morning|heute|danes)\b", re.IGNORECASE)
@@ -72,6 +108,8 @@ _VIDEO = re.compile(
     r"Videokonferenz|videokonferenc\w*)\b",
     re.IGNORECASE,
 )
+_LINK_WORDS = frozenset({"the", "pri", "na", "am", "an", "der", "de", "la"})
+_VIDEO_WORDS = frozenset({"virtual", "virtually", "online", "videokonferenz"})
 # A capitalised name with a meeting noun at its head: "Ministerial Conference on …".
 _NAME_NOUNS = re.compile(r"\b(?:Conference|Forum|Meeting|Ministerial|Summit|Session)\b")
 _CAP = r"(?:[A-Z][\w’'.]*(?:[-–][A-Z][\w’'.]*)*)"
@@ -96,6 +134,28 @@ _DATE_THRESHOLD = 0.55
 _PLACE_THRESHOLD = 0.5
 
 
+@lru_cache(maxsize=4096)
+def _about_meeting(text: str) -> bool:
+    words = _words(text)
+    if words & _MEETING_WORDSET or any(w.startswith(_MEETING_STEMS) for w in words):
+        return True
+    return bool(words & _MEETING_PHRASE_WORDS) and _MEETING_PHRASES.search(text) is not None
+
+
+_PUNCTUATION = str.maketrans({c: " " for c in ".,;:!?()[]{}\"'“”„‘’«»/–—-*¹²³"})
+
+
+@lru_cache(maxsize=4096)
+def _words(text: str) -> frozenset[str]:
+    return frozenset(text.lower().translate(_PUNCTUATION).split())
+
+
+@lru_cache(maxsize=2048)
+def find_dates(text: str, reference: dt.date | None = None) -> tuple[DateMention, ...]:
+    """Dates in a unit; the same line is asked about several times per document."""
+    return tuple(_find_dates(text, reference))
+
+
 # ---------------------------------------------------------------------------------------
 # Reference tables
 
@@ -115,6 +175,8 @@ class _Tables:
     countries: dict[str, str]  # lower-case country name -> code
     place_pattern: re.Pattern[str]
     country_pattern: re.Pattern[str]
+    place_words: frozenset[str]  # first words of place names: a cheap test before the search
+    series_any: re.Pattern[str]  # any series name: a cheap test before naming which
 
 
 @cache
@@ -145,7 +207,14 @@ def _tables() -> _Tables:
         places=places,
         place_names=place_names,
         countries=countries,
-        place_pattern=_alternation(data.get("places", {}).keys(), re.IGNORECASE),
+        # Case-sensitive (much faster than IGNORECASE) with the capitals of news datelines.
+        place_pattern=_alternation(
+            [*data.get("places", {}), *map(str.upper, data.get("places", {}))]
+        ),
+        place_words=frozenset(
+            word for name in places for word in name.split() if word not in _LINK_WORDS
+        ),
+        series_any=re.compile("|".join(s.pattern.pattern for s in series), re.IGNORECASE),
         country_pattern=_alternation(data.get("countries", {}).keys()),
     )
 
@@ -183,8 +252,16 @@ class _Unit:
     line_before: str | None = None  # header/signature: the previous line (a dateline's place)
     line_before_start: int = 0
 
+    @property
+    def about_meeting(self) -> bool:
+        return _about_meeting(self.text)
 
-_SENTENCE_END = re.compile(r"(?<!\d)(?<!\b[A-Z])[.!?][\"”’)]*\s+(?=[A-Z\"“„(])")
+    @property
+    def words(self) -> frozenset[str]:
+        return _words(self.text)
+
+
+_SENTENCE_END = re.compile(r"[.!?](?<!\d[.!?])(?<!\b[A-Z][.!?])[\"”’)]*\s+(?=[A-Z\"“„(])")
 
 
 def _is_short_line(text: str) -> bool:
@@ -279,9 +356,42 @@ def _other_meeting_before(unit: _Unit, position: int) -> bool:
     return bool(_OTHER_MEETING.search(window))
 
 
+def _series_named(unit: _Unit) -> bool:
+    return _series_any(unit.text)
+
+
+_SERIES_WORDS = frozenset(
+    [
+        "forum",
+        "process",
+        "prozess",
+        "proces",
+        "procesa",
+        "strategy",
+        "eusdr",
+        "eusair",
+        "pcc",
+        "convention",
+        "council",
+        "summit",
+        "ministerial",
+        "conference",
+    ]
+)
+
+
+@lru_cache(maxsize=4096)
+def _series_any(text: str) -> bool:
+    if not _words(text) & _SERIES_WORDS:
+        return False
+    return _tables().series_any.search(text) is not None
+
+
 def _masked(unit: _Unit) -> str:
     """The unit's text with series names that contain a place ("Salzburg Forum") blanked."""
     text = unit.text
+    if not _series_named(unit):
+        return text
     for series in _tables().series:
         if series.not_a_place:
             text = series.pattern.sub(lambda m: " " * len(m.group()), text)
@@ -299,7 +409,7 @@ def _publication_date(document: CleanDocument, units: list[_Unit]) -> dt.date | 
             if found:
                 return found[0].start
     for unit in units:
-        if unit.zone != "footnote" and _PUBLISHED.search(unit.text):
+        if unit.zone != "footnote" and unit.words & _PUBLISHED_WORDSET:
             found = [
                 m for m in find_dates(unit.text) if _PUBLISHED_BEFORE.search(unit.text[: m.begin])
             ]
@@ -375,7 +485,7 @@ def _date_score(
             score += 0.05
         return score
     score = 0.3
-    if _MEETING_WORDS.search(unit.text):
+    if unit.about_meeting:
         score += 0.3
     if unit.zone == "lead":
         score += 0.1
@@ -393,7 +503,7 @@ def _relative_date_candidates(units: list[_Unit], reference: dt.date | None) -> 
         return []
     candidates = []
     for unit in units:
-        if unit.zone == "footnote" or not _MEETING_WORDS.search(unit.text):
+        if unit.zone == "footnote" or not unit.about_meeting:
             continue
         for pattern, delta in ((_TODAY, 0), (_YESTERDAY, 1)):
             match = pattern.search(unit.text)
@@ -457,8 +567,9 @@ def _place_candidates(units: list[_Unit]) -> list[_Candidate]:
             candidates.extend(_dateline_places(unit))
             continue
         text = _masked(unit)
-        meeting_sentence = bool(_MEETING_WORDS.search(text))
-        for match in tables.place_pattern.finditer(text):
+        meeting_sentence = unit.about_meeting
+        places = tables.place_pattern.finditer(text) if unit.words & tables.place_words else ()
+        for match in places:
             if not match.group()[0].isupper() or _other_meeting_before(unit, match.start()):
                 continue  # "split" the verb is not Split the city
             city, country = _place_of(match.group())  # type: ignore[misc]
@@ -581,19 +692,18 @@ def _title_candidates(units: list[_Unit], date_units: set[int]) -> list[_Candida
 
 def _series_candidates(units: list[_Unit], title: str | None) -> list[_Candidate]:
     candidates: list[_Candidate] = []
+    naming = [u for u in units if u.zone != "footnote" and _series_named(u)]
     for series in _tables().series:
         if title and series.pattern.search(title):
             candidates.append(_Candidate(0.85, [], text=series.name))
             continue
-        for unit in units:
-            if unit.zone == "footnote":
-                continue
+        for unit in naming:
             match = series.pattern.search(unit.text)
             if match is None or _other_meeting_before(unit, match.start()):
                 continue
             if unit.zone == "header":
                 score = 0.8
-            elif _MEETING_WORDS.search(unit.text):
+            elif unit.about_meeting:
                 score = 0.55 if unit.zone == "lead" else 0.45
             else:
                 continue
@@ -610,7 +720,9 @@ def _series_candidates(units: list[_Unit], title: str | None) -> list[_Candidate
 
 def _format_evidence(units: list[_Unit]) -> Evidence | None:
     for unit in units:
-        if unit.zone == "footnote" or not _MEETING_WORDS.search(unit.text):
+        if unit.zone == "footnote" or not unit.about_meeting:
+            continue
+        if not unit.words & _VIDEO_WORDS and "video" not in unit.text.lower():
             continue
         match = _VIDEO.search(unit.text)
         if match and not _other_meeting_before(unit, match.start()):
