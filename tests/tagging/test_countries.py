@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import datetime as dt
+import itertools
+import random
 
 import pytest
 
@@ -307,3 +309,79 @@ def test_empty_and_nameless_text(tagger: CountryTagger) -> None:
 
 def test_loader_is_cached(tagger: CountryTagger) -> None:
     assert load_country_tagger() is load_country_tagger()
+
+
+def test_any_text_gives_exact_non_overlapping_evidence(tagger: CountryTagger) -> None:
+    """Random mixes of names, traps, scripts and punctuation never break the invariants."""
+    pieces = [
+        "Serbia",
+        "SERBIA",
+        "Ser-\nbia",
+        "Guinea",
+        "-Bissau",
+        "Papua",
+        "New",
+        "Guinea",
+        "Brussels",
+        ",",
+        " and ",
+        "Paris",
+        "Jordan",
+        "Smith",
+        "the",
+        "former",
+        "Yugoslav",
+        "Republic",
+        "of",
+        "Macedonia",
+        "Congo",
+        "Democratic",
+        "Корея",
+        "Србији",
+        "Црна",
+        "Гора",
+        "\u00a0",
+        "\u00ad",
+        "Kosovo*",
+        "Côte",
+        "d’Ivoire",
+        "in",
+        "into",
+        "French",
+        ".",
+        "\n",
+        "  ",
+        "Lake",
+        "Chad",
+        "US",
+        "Bar",
+        "port of",
+        "Salzburg",
+        "Forum",
+        "'s",
+        "Ελλάδα",
+        "İstanbul",
+        "ß",
+        "Ǆ",
+        "123",
+        "_",
+        "Dublin",
+        "transfers",
+        "Roma",
+    ]
+    rng = random.Random(2024)
+    known = set(tagger.gazetteer.countries)
+    for _ in range(400):
+        text = "".join(
+            rng.choice(pieces) + rng.choice(["", " ", " ", ", "]) for _ in range(rng.randint(1, 30))
+        )
+        spans = []
+        for found in tagger.tag(text, on=rng.choice([None, dt.date(2016, 1, 1)])):
+            assert found.code in known
+            assert 0.5 <= found.confidence <= 0.99
+            for evidence in found.evidence:
+                assert text[evidence.start : evidence.end] == evidence.text
+                spans.append((evidence.start, evidence.end))
+        spans.sort()
+        for (_, end), (start, _) in itertools.pairwise(spans):
+            assert end <= start, text
