@@ -10,7 +10,7 @@ the Kosovo ``*`` note joins the notes of the section where it first appears.
 
 from __future__ import annotations
 
-import unicodedata
+import re
 from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import Any
 from xml.sax.saxutils import escape, quoteattr
 
+from reportlab import rl_config
 from reportlab.lib.units import cm
 from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfbase.pdfmetrics import stringWidth
@@ -61,7 +62,10 @@ from briefer.writers.report import LayoutFailed, WriteReport
 from briefer.writers.text import describe_chars, drop_unrepresentable, substitute, xml_safe
 
 Progress = Callable[[int, int], None]
-_RTL = {"R", "AL"}
+# Hebrew, Arabic, Syriac, Thaana, N'Ko… and their presentation forms: strong right-to-left.
+_RTL = re.compile(
+    "[\u0590-\u08ff\ufb1d-\ufdff\ufe70-\ufefc\U00010800-\U00010fff\U0001e800-\U0001efff]"
+)
 _CELL_PADDING = 6  # reportlab's default left and right cell padding
 
 
@@ -88,6 +92,8 @@ class PdfWriter:
         self._missing: Counter[str] = Counter()
         self._rtl_where: list[str] = []
         self._omitted = ""  # what the last _clean() replaced by U+FFFD
+        self._printable: set[str] = set()  # characters already found in the font
+        self._unprintable: set[str] = set()
         # The face's PostScript name, as the embedded subset is named in the file.
         self._quote_face = pdfmetrics.getFont(self.p["quote"].fontName).face.name.decode()
         self._handlers: dict[type, Callable[[Any], None]] = {
@@ -159,10 +165,14 @@ class PdfWriter:
         def canvasmaker(*args: Any, **kwargs: Any) -> BriefingCanvas:
             return BriefingCanvas(*args, state=state, style=style, manifest=manifest, **kwargs)
 
+        use_a85 = rl_config.useA85
+        rl_config.useA85 = 0  # binary streams: a quarter smaller and faster than ASCII85
         try:
             template.build(self.story, canvasmaker=canvasmaker)
         except LayoutError as exc:
             raise LayoutFailed(f"cannot lay out the PDF: {exc}") from exc
+        finally:
+            rl_config.useA85 = use_a85
 
     # -- text ------------------------------------------------------------------------------
     def _clean(self, text: str, where: str) -> str:
@@ -173,14 +183,20 @@ class PdfWriter:
         self._omitted = ""
         if clean.isascii():
             return clean
-        missing = missing_glyphs(clean, self.style.fonts["regular"])
-        missing |= {ch for ch in set(clean) if ord(ch) > 0xFFFF}
+        chars = set(clean)
+        new = chars - self._printable - self._unprintable
+        if new:  # each distinct character is looked up in the font once per export
+            bad = missing_glyphs("".join(new), self.style.fonts["regular"])
+            bad |= {ch for ch in new if ord(ch) > 0xFFFF}
+            self._unprintable |= bad
+            self._printable |= new - bad
+        missing = chars & self._unprintable
         if missing:
             for ch in missing:
                 self._missing[ch] += clean.count(ch)
             self._omitted = "".join(sorted(missing))
             clean = substitute(clean, self._omitted)
-        if any(unicodedata.bidirectional(ch) in _RTL for ch in clean):
+        if _RTL.search(clean):
             self._rtl_where.append(where)
         return clean
 
