@@ -212,6 +212,7 @@ def test_first_names_are_not_countries(tagger: CountryTagger) -> None:
     assert codes(tagger, "Refugees in Jordan and Lebanon.") == ["JO", "LB"]
     assert codes(tagger, "Georgia and Moldova signed; Chad did not.") == ["GE", "MD", "TD"]
     assert codes(tagger, "Jordan Compact and the Jordan Government") == ["JO"]
+    assert codes(tagger, "Israel Defense Forces and Georgia Border Police") == ["IL", "GE"]
     assert codes(tagger, "Sofia\nJanuary 22nd, 2016") == ["BG"]
 
 
