@@ -72,7 +72,27 @@ _MEETING_WORDSET = frozenset(
         "srečanje",
     ]
 )
-_MEETING_STEMS = ("sastan", "održan", "састан", "одржан", "конференциј", "konferencij", "sestal")
+# Stems of meeting words in the languages of the region (German, French, Slovene,
+# Croatian/Bosnian/Serbian in both scripts).
+_MEETING_STEMS = (
+    "sastan",
+    "održan",
+    "састан",
+    "одржан",
+    "конференциј",
+    "konferencij",
+    "sestal",
+    "sestan",
+    "srečanj",
+    "zasedan",
+    "réuni",
+    "conférence",
+    "treffen",
+    "trafen",
+    "tagten",
+    "sitzung",
+    "ministerkonferenz",
+)
 _MEETING_PHRASE_WORDS = frozenset({"place", "held", "met", "round", "video"})
 _MEETING_PHRASES = re.compile(
     r"\b(?:met\s+(?:in|at|on)|(?:ministers?|they|we|delegations?|leaders|counterparts?|partners)"
@@ -123,9 +143,12 @@ _QUOTED_NAME = re.compile(
 _HOSTED_BY = re.compile(r"\bhosted\s+by\s+(?:the\s+(?:Government|Republic)\s+of\s+)?", re.I)
 _IN_PLACE = re.compile(
     r"\b(?:held|met|meet|meeting|gathered|convened|took\s+place|takes\s+place|hosted|hosting|"
-    r"conference|forum|summit|ministerial|session|Gathered)\b[^.;:]{0,40}?\b(?:in|at)\s+(?:the\s+)?",
+    r"conference|forum|summit|ministerial|session|održan\w*|одржан\w*|sastal\w*|sestal\w*|"
+    r"sestan\w*|sastan\w*|састан\w*|treffen|trafen|tagten|réuni\w*)\b(?:[^.;:]|(?<=\d)\.){0,40}?"
+    r"\b(?:in|at|u|v|na|у|в|на|à|en)\s+(?:the\s+)?",
     re.IGNORECASE,
 )
+_IN_BEFORE = re.compile(r"(?:in|at|u|v|na|у|в|на|à|en)\s+(?:the\s+)?$", re.IGNORECASE)
 # What follows the place at the start of a news agency lead: "VIENNA, Nov 7 (APA) -".
 _NEWS_DATELINE = re.compile(r"\s*,\s*(?:[^\W\d]+\.?\s+\d{1,2}\b|\d{1,2}\.?\s+[^\W\d]+)")
 _FOOTNOTE_START = re.compile(r"^\s*(?:[¹²³⁴⁵⁶⁷⁸⁹⁰]+|\*+\S|\[\d+\]|\(\d+\)\s)")
@@ -194,7 +217,8 @@ def _tables() -> _Tables:
     )
     places: dict[str, str] = {}
     place_names: dict[str, str] = {}
-    for name, value in data.get("places", {}).items():
+    all_places = {**data.get("places", {}), **data.get("places_inflected", {})}
+    for name, value in all_places.items():
         code, stored = (
             (value, name) if isinstance(value, str) else (value["country"], value["name"])
         )
@@ -208,9 +232,7 @@ def _tables() -> _Tables:
         place_names=place_names,
         countries=countries,
         # Case-sensitive (much faster than IGNORECASE) with the capitals of news datelines.
-        place_pattern=_alternation(
-            [*data.get("places", {}), *map(str.upper, data.get("places", {}))]
-        ),
+        place_pattern=_alternation([*all_places, *map(str.upper, data.get("places", {}))]),
         place_words=frozenset(
             word for name in places for word in name.split() if word not in _LINK_WORDS
         ),
@@ -578,7 +600,7 @@ def _place_candidates(units: list[_Unit]) -> list[_Candidate]:
             news_dateline = not text[: match.start()].strip() and _NEWS_DATELINE.match(after)
             if unit.zone == "lead" and news_dateline:
                 score, rule = 0.55, "meeting-place:dateline-lead"
-            elif _IN_PLACE.search(before) and re.search(r"(?:in|at)\s+(?:the\s+)?$", before, re.I):
+            elif _IN_PLACE.search(before) and _IN_BEFORE.search(before):
                 score, rule = 0.75, "meeting-place:held-in"
             elif re.match(r"\s*(?:conference|meeting|forum|summit|ministerial)\b", after, re.I):
                 score, rule = 0.6, "meeting-place:named-after"

@@ -140,6 +140,54 @@ def test_press_release_date_gives_way_to_the_meeting_days_it_contains() -> None:
     assert (guess.city, guess.country) == ("Belgrade", "RS")  # stored in English
 
 
+@pytest.mark.parametrize(
+    ("text", "city", "country", "start", "end"),
+    [
+        (
+            "Saopštenje\n\nSastanak ministara unutrašnjih poslova održan je u Beogradu "
+            "18. i 19. oktobra 2022. godine.",
+            "Belgrade",
+            "RS",
+            D(2022, 10, 18),
+            D(2022, 10, 19),
+        ),
+        (
+            "Sporočilo\n\nMinistri so se 11. decembra 2023 sestali na Brdu pri Kranju.",
+            "Brdo pri Kranju",
+            "SI",
+            D(2023, 12, 11),
+            D(2023, 12, 11),
+        ),
+        (
+            "Pressemitteilung\n\nDie Innenminister trafen sich am 6. und 7. November 2019 in Wien.",
+            "Vienna",
+            "AT",
+            D(2019, 11, 6),
+            D(2019, 11, 7),
+        ),
+        (
+            "Council press release\n\nThe Justice and Home Affairs Council met in Luxembourg "
+            "on 7-8 June 2018.",
+            "Luxembourg",
+            "LU",
+            D(2018, 6, 7),
+            D(2018, 6, 8),
+        ),
+    ],
+)
+def test_meetings_reported_in_the_languages_of_the_region(
+    text: str, city: str, country: str, start: dt.date, end: dt.date
+) -> None:
+    guess = extract_meeting(clean_document(text))
+    assert guess is not None
+    assert (guess.city, guess.country, guess.start_date, guess.end_date) == (
+        city,
+        country,
+        start,
+        end,
+    )
+
+
 def test_a_text_that_does_not_say_gives_no_meeting() -> None:
     doc = clean_document(
         "Joint action crucial\n\nThe ministerial meeting discussed ways to strengthen "
