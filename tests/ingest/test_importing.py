@@ -253,3 +253,59 @@ def test_killed_import_leaves_only_whole_documents(tmp_path: Path, db_path: Path
         assert count == len(prepare_document(folder / name).passages), name
     assert orphans == 0
     assert indexed == passages
+
+
+def test_tags_are_stored_with_origin_confidence_and_evidence(tmp_path: Path) -> None:
+    from briefer.services.library import open_ready_library
+    from briefer.store.models import PassageCountry, PassageTheme, Theme
+    from briefer.tagging.model import CountryMatch, Evidence, ThemeMatch
+    from briefer.tagging.pipeline import DocumentTags, PassageTags, Tagger
+
+    library = open_ready_library(str(tmp_path / "tags.sqlite"))
+    with library.session() as session:
+        theme_id = session.scalars(select(Theme.id).where(Theme.parent_id.is_not(None))).first()
+    assert theme_id is not None, "the taxonomy should be loaded into a ready library"
+
+    class FixedTagger(Tagger):
+        def __init__(self) -> None:
+            pass
+
+        def tag_document(self, document):  # type: ignore[no-untyped-def]
+            evidence = Evidence("Serbia", 10, 16, "name")
+            tags = PassageTags(
+                countries=[
+                    CountryMatch("RS", 0.9, [evidence]),
+                    CountryMatch("RS", 0.7, [Evidence("Belgrade", 30, 38, "capital")]),
+                    CountryMatch("QQ", 0.9, []),  # unknown to the library: skipped
+                ],
+                themes=[ThemeMatch(theme_id, 0.8, [evidence]), ThemeMatch("no-such-theme", 1, [])],
+            )
+            return DocumentTags(passages={1: tags}, meeting=None)
+
+    path = _good(tmp_path, "tagged.txt", "returns")
+    report = import_all_with(library, path, FixedTagger())
+    assert report.outcomes[0].status == "imported"
+    with library.session() as session:
+        [country] = session.scalars(select(PassageCountry)).all()
+        [theme] = session.scalars(select(PassageTheme)).all()
+        passage = session.get(Passage, country.passage_id)
+        assert passage is not None and passage.position == 1
+        assert (country.country_code, country.origin, country.excluded) == (
+            "RS",
+            "automatic",
+            False,
+        )
+        assert country.confidence == 0.9
+        assert [e["text"] for e in country.evidence] == ["Serbia", "Belgrade"]
+        assert (theme.theme_id, theme.score, theme.origin) == (theme_id, 0.8, "automatic")
+        assert theme.evidence == [{"text": "Serbia", "start": 10, "end": 16, "rule": "name"}]
+    library.close()
+
+
+def import_all_with(library: Library, path: Path, tagger: object) -> importing.ImportReport:
+    events = import_paths(library, [path], tagger=tagger)  # type: ignore[arg-type]
+    report = importing.ImportReport()
+    for event in events:
+        if isinstance(event, ImportOutcome):
+            report.outcomes.append(event)
+    return report
