@@ -74,11 +74,16 @@ def tag_command(
 
 @click.command("retag")
 @click.option("--batch", "batch_size", type=click.IntRange(1), default=2000, show_default=True)
+@click.option(
+    "--workers",
+    type=click.IntRange(0),
+    help="Tagging processes (default: one per core for large libraries; 0: none).",
+)
 @click.option("--json", "as_json", is_flag=True, help="Print the report as JSON.")
 @click.pass_context
-def retag_command(ctx: click.Context, batch_size: int, as_json: bool) -> None:
+def retag_command(ctx: click.Context, batch_size: int, workers: int | None, as_json: bool) -> None:
     """Re-tag every passage with the current taxonomy and gazetteer (manual tags stay)."""
-    job = retag(_library(ctx), batch_size=batch_size)
+    job = retag(_library(ctx), batch_size=batch_size, workers=workers)
     shown = -1
     while True:
         try:
@@ -100,6 +105,7 @@ def retag_command(ctx: click.Context, batch_size: int, as_json: bool) -> None:
                 "countries_refreshed": report.countries_refreshed,
                 "cancelled": report.cancelled,
                 "seconds": round(report.seconds, 3),
+                "workers": report.workers,
             }
         )
         return

@@ -9,18 +9,20 @@ running and a cancel loses nothing but the batches not yet done.
 
 from __future__ import annotations
 
-import datetime as dt
-from collections.abc import Generator, Iterable
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any, Literal
 
-from sqlalchemy import and_, delete, func, select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from briefer.domain.errors import NotFound
-from briefer.domain.progress import CancelToken, Progress
-from briefer.store.library import Library
+from briefer.services.retagging import (  # re-exported: the shells import them from here
+    RetagReport,
+    retag,
+    retag_needed,
+    run_retag,
+)
 from briefer.store.models import (
     AUTOMATIC,
     MANUAL,
@@ -33,12 +35,9 @@ from briefer.store.models import (
     Theme,
 )
 from briefer.tagging.cues import CueError, parse_cue
-from briefer.tagging.pipeline import Tagger, load_tagger
 from briefer.tagging.taxonomy import (
     INFO_EDITED,
-    INFO_HASH,
     INFO_SOURCE_HASH,
-    INFO_TAGGED_HASH,
     STRONG,
     CueDef,
     Taxonomy,
@@ -47,7 +46,6 @@ from briefer.tagging.taxonomy import (
     WriteReport,
     descendants,
     dump_taxonomy,
-    info,
     load_taxonomy,
     mark_edited,
     set_info,
@@ -57,8 +55,25 @@ from briefer.tagging.taxonomy import (
     write_taxonomy,
 )
 
+__all__ = [
+    "RetagReport",
+    "TagChange",
+    "ThemeNode",
+    "add_theme",
+    "apply_manual_corrections",
+    "export_taxonomy",
+    "load_taxonomy_file",
+    "rename_theme",
+    "reset_taxonomy",
+    "retag",
+    "retag_needed",
+    "run_retag",
+    "set_cue",
+    "set_passage_tag",
+    "theme_tree",
+]
+
 TagKind = Literal["theme", "country"]
-DEFAULT_BATCH = 2000
 # EU texts write Greece and the United Kingdom as EL and UK; the library stores ISO codes.
 _COUNTRY_ALIASES = {"EL": "GR", "UK": "GB"}
 
@@ -203,166 +218,6 @@ def apply_manual_corrections(session: Session, document_id: int) -> int:
         applied += 1
     session.flush()
     return applied
-
-
-# ---------------------------------------------------------------- re-tagging
-
-
-@dataclass
-class RetagReport:
-    passages: int = 0
-    theme_links: int = 0
-    country_links: int = 0
-    countries_refreshed: bool = False  # False when no country tagger is available
-    cancelled: bool = False
-    seconds: float = 0.0
-
-
-def retag(
-    library: Library,
-    cancel: CancelToken | None = None,
-    *,
-    batch_size: int = DEFAULT_BATCH,
-    tagger: Tagger | None = None,
-) -> Generator[Progress, None, RetagReport]:
-    """Re-tag every passage with the library's current taxonomy and gazetteer.
-
-    Yields ``Progress`` after each batch; each batch is its own transaction, so readers
-    are never blocked for long and cancelling (checked between batches) keeps the
-    batches already done. Manual tags and removals are never touched. Returns a report.
-    """
-    started = dt.datetime.now()
-    report = RetagReport()
-    with library.session() as session:
-        sync_themes(session)
-        if tagger is None:
-            tagger = load_tagger(session)
-        total = session.scalar(select(func.count(Passage.id))) or 0
-        taxonomy_hash = info(session, INFO_HASH)
-        known_themes = set(session.scalars(select(Theme.id)))
-        known_countries = set(session.scalars(select(Country.code)))
-    report.countries_refreshed = tagger.countries is not None
-    yield Progress(0, total, "re-tagging")
-    last_id = 0
-    while True:
-        if cancel is not None and cancel.cancelled:
-            report.cancelled = True
-            break
-        with library.session() as session:
-            rows = session.execute(
-                select(Passage.id, Passage.text)
-                .where(Passage.id > last_id)
-                .order_by(Passage.id)
-                .limit(batch_size)
-            ).all()
-            if not rows:
-                break
-            themes, countries = _tag_batch(tagger, rows, known_themes, known_countries)
-            first, last_id = rows[0][0], rows[-1][0]
-            _replace_automatic(session, PassageTheme, first, last_id, themes)
-            if report.countries_refreshed:
-                _replace_automatic(session, PassageCountry, first, last_id, countries)
-        report.passages += len(rows)
-        report.theme_links += len(themes)
-        report.country_links += len(countries)
-        yield Progress(report.passages, total, f"re-tagged {report.passages} of {total} passages")
-    if not report.cancelled and taxonomy_hash:
-        with library.session() as session:
-            set_info(session, INFO_TAGGED_HASH, taxonomy_hash)
-    report.seconds = (dt.datetime.now() - started).total_seconds()
-    return report
-
-
-def run_retag(library: Library, cancel: CancelToken | None = None, **options: Any) -> RetagReport:
-    """Run ``retag`` to the end (for scripts and tests)."""
-    job = retag(library, cancel, **options)
-    while True:
-        try:
-            next(job)
-        except StopIteration as stop:
-            result: RetagReport = stop.value
-            return result
-
-
-def _tag_batch(
-    tagger: Tagger,
-    rows: Iterable[Any],
-    known_themes: set[str],
-    known_countries: set[str],
-) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
-    themes: list[dict[str, Any]] = []
-    countries: list[dict[str, Any]] = []
-    for passage_id, text in rows:
-        tags = tagger.tag_passage(text)
-        for theme in tags.themes:
-            if theme.theme_id in known_themes:
-                themes.append(
-                    {
-                        "passage_id": passage_id,
-                        "theme_id": theme.theme_id,
-                        "origin": AUTOMATIC,
-                        "excluded": False,
-                        "score": theme.score,
-                        "evidence": [e.as_dict() for e in theme.evidence],
-                    }
-                )
-        merged: dict[str, dict[str, Any]] = {}
-        for match in tags.countries:
-            if match.code not in known_countries:
-                continue
-            row = merged.setdefault(
-                match.code,
-                {
-                    "passage_id": passage_id,
-                    "country_code": match.code,
-                    "origin": AUTOMATIC,
-                    "excluded": False,
-                    "confidence": match.confidence,
-                    "evidence": [],
-                },
-            )
-            row["confidence"] = max(row["confidence"] or 0.0, match.confidence)
-            row["evidence"].extend(e.as_dict() for e in match.evidence)
-        countries.extend(merged.values())
-    return themes, countries
-
-
-def _replace_automatic(
-    session: Session,
-    model: type[PassageTheme] | type[PassageCountry],
-    first: int,
-    last: int,
-    rows: list[dict[str, Any]],
-) -> None:
-    """Swap the automatic links of passages ``first..last`` for ``rows``; manual ones stay."""
-    table = model.__table__
-    session.execute(
-        delete(table).where(
-            and_(
-                table.c.passage_id >= first,
-                table.c.passage_id <= last,
-                table.c.origin == AUTOMATIC,
-                table.c.excluded.is_(False),
-            )
-        )
-    )
-    if not rows:
-        return
-    dialect = session.get_bind().dialect.name
-    if dialect == "postgresql":
-        from sqlalchemy.dialects.postgresql import insert
-    else:
-        from sqlalchemy.dialects.sqlite import insert
-    # A manual row (tag or removal) for the same passage and key wins: skip the automatic one.
-    session.execute(insert(table).on_conflict_do_nothing(), rows)
-
-
-def retag_needed(session: Session) -> bool:
-    """Whether the taxonomy changed since passages were last tagged."""
-    current, tagged = info(session, INFO_HASH), info(session, INFO_TAGGED_HASH)
-    if current is None or current == tagged:
-        return False
-    return session.scalar(select(func.count(Passage.id)).limit(1)) not in (None, 0)
 
 
 # ---------------------------------------------------------------- the theme tree

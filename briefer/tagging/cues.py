@@ -21,9 +21,10 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from functools import lru_cache
-from itertools import product
+from itertools import accumulate, product
+from typing import NamedTuple
 
 WORD = r"[^\W_]+"
 # A token may continue across a hyphenated line break or a soft hyphen.
@@ -164,9 +165,8 @@ def _plural(word: str) -> str:
     return word + "s"
 
 
-@dataclass(frozen=True, slots=True)
-class Hit:
-    """A match of one alternative of one cue in a text: token span and character offsets."""
+class Hit(NamedTuple):
+    """A match of one alternative of one cue in a text, with its character offsets."""
 
     cue: int
     alternative: int
@@ -174,37 +174,53 @@ class Hit:
     end: int
 
 
-@dataclass
+_SPLIT_RE = re.compile(f"({TOKEN_RE.pattern})")
+
+
 class _Tokens:
-    text: str
-    lows: list[str]
-    starts: list[int]
-    ends: list[int]
-    _originals: list[str] | None = None
-    _tight: dict[int, bool] = field(default_factory=dict)
-    _loose: dict[int, bool] = field(default_factory=dict)
+    """The words of a text and the separators between them; offsets only when needed.
+
+    ``re.split`` with a capturing group gives separators and words alternately in one C
+    call: ``seps[i]`` comes before word ``i`` and ``seps[i + 1]`` after it.
+    """
+
+    __slots__ = ("_originals", "_starts", "joined", "lows", "parts", "seps", "text")
+
+    def __init__(self, text: str, parts: list[str], lows: list[str], joined: bool) -> None:
+        self.text = text
+        self.parts = parts
+        self.seps = parts[0::2]
+        self.lows = lows
+        self.joined = joined  # whether some word spans a line-break hyphen or soft hyphen
+        self._starts: list[int] | None = None
+        self._originals: list[str] | None = None
+
+    def starts(self) -> list[int]:
+        """Character offset of every part (separators and words alike)."""
+        if self._starts is None:
+            self._starts = list(accumulate(map(len, self.parts), initial=0))
+        return self._starts
+
+    def span(self, first: int, last: int) -> tuple[int, int]:
+        """Offsets from the start of word ``first`` to the end of word ``last``."""
+        starts = self.starts()
+        return starts[2 * first + 1], starts[2 * last + 2]
 
     def original(self, i: int) -> str:
         if self._originals is None:
-            self._originals = [
-                _join(self.text[s:e]) for s, e in zip(self.starts, self.ends, strict=True)
-            ]
+            starts, text = self.starts(), self.text
+            words = [text[starts[k] : starts[k + 1]] for k in range(1, len(self.parts), 2)]
+            self._originals = [_join(w) for w in words] if self.joined else words
         return self._originals[i]
 
     def tight(self, i: int) -> bool:
-        """Whether token ``i`` and token ``i + 1`` are separated as words of one phrase."""
-        value = self._tight.get(i)
-        if value is None:
-            gap = self.text[self.ends[i] : self.starts[i + 1]]
-            value = self._tight[i] = _TIGHT_GAP_RE.fullmatch(gap) is not None
-        return value
+        """Whether word ``i`` and word ``i + 1`` are separated as words of one phrase."""
+        gap = self.seps[i + 1]
+        return gap == " " or _TIGHT_GAP_RE.fullmatch(gap) is not None
 
     def loose(self, i: int) -> bool:
-        value = self._loose.get(i)
-        if value is None:
-            gap = self.text[self.ends[i] : self.starts[i + 1]]
-            value = self._loose[i] = _LOOSE_GAP_RE.fullmatch(gap) is not None
-        return value
+        gap = self.seps[i + 1]
+        return gap == " " or _LOOSE_GAP_RE.fullmatch(gap) is not None
 
 
 def _join(token: str) -> str:
@@ -212,31 +228,46 @@ def _join(token: str) -> str:
 
 
 def tokenize(text: str) -> _Tokens:
-    """Word tokens of ``text`` (lower-cased, line-break hyphens removed) with their offsets."""
+    """Word tokens of ``text`` (lower-cased, line-break hyphens removed); offsets on demand."""
     lowered = text.lower()
     same_length = len(lowered) == len(text)
-    source = lowered if same_length else text
-    lows, starts, ends = [], [], []
-    for match in TOKEN_RE.finditer(source):
-        token = match.group()
-        if not same_length:
-            token = token.lower()
-        lows.append(_join(token))
-        starts.append(match.start())
-        ends.append(match.end())
-    return _Tokens(text=text, lows=lows, starts=starts, ends=ends)
+    parts = _SPLIT_RE.split(lowered if same_length else text)
+    lows = parts[1::2]
+    if not same_length:
+        lows = [token.lower() for token in lows]
+    joined = "\n" in text or "\u00ad" in text
+    if joined:
+        lows = [_join(token) for token in lows]
+    return _Tokens(text, parts, lows, joined)
+
+
+# phrase, cue, alternative, whether the first two words need a case check, length
+_Entry = tuple[Phrase, int, int, bool, int]
+
+
+class _Head:
+    """The phrases that can start at one (lower-case) word."""
+
+    __slots__ = ("pairs", "rest", "single")
+
+    def __init__(self) -> None:
+        self.single: list[_Entry] = []  # one-word phrases
+        self.pairs: dict[str, list[_Entry]] = {}  # by their (plain) second word
+        self.rest: list[_Entry] = []  # second element is a gap or a stem
 
 
 class CueMatcher:
     """Finds every cue of a list in a text in one pass over its words.
 
-    Phrases are indexed by their first word (exact forms in a dict, stems by their first
-    three letters), so the cost grows with the text, hardly with the number of cues.
+    Phrases are indexed by their first word, and by their second word when it is a plain
+    word, so most words of a text cost one dict lookup; stems are indexed by their first
+    three letters, with their second word as a quick filter. The cost grows with the
+    text, hardly with the number of cues.
     """
 
     def __init__(self, cues: Sequence[tuple[Alternative, ...]]) -> None:
-        self._exact: dict[str, list[tuple[Phrase, int, int]]] = {}
-        self._stems: dict[str, list[tuple[str, Phrase, int, int]]] = {}
+        self._heads: dict[str, _Head] = {}
+        self._stems: dict[str, list[tuple[str, WordPattern | None, _Entry]]] = {}
         for cue_index, alternatives in enumerate(cues):
             for alt_index, alternative in enumerate(alternatives):
                 for phrase in alternative.phrases:
@@ -245,39 +276,76 @@ class CueMatcher:
     def _index(self, phrase: Phrase, cue: int, alternative: int) -> None:
         first = phrase[0]
         assert first is not None
+        second = phrase[1] if len(phrase) > 1 else None
+        acronyms = first.acronym or (second is not None and second.acronym)
+        entry = (phrase, cue, alternative, acronyms, len(phrase))
         if first.stem is not None:
-            entry = (first.stem, phrase, cue, alternative)
-            self._stems.setdefault(first.stem[:MIN_STEM], []).append(entry)
+            plain_second = second if second is not None and second.stem is None else None
+            stems = self._stems.setdefault(first.stem[:MIN_STEM], [])
+            stems.append((first.stem, plain_second, entry))
             return
         for key in first.index_keys():
-            self._exact.setdefault(key, []).append((phrase, cue, alternative))
+            head = self._heads.setdefault(key, _Head())
+            if len(phrase) == 1:
+                head.single.append(entry)
+            elif second is None or second.stem is not None:
+                head.rest.append(entry)
+            else:
+                for key2 in second.index_keys():
+                    head.pairs.setdefault(key2, []).append(entry)
 
     def find(self, text: str) -> list[Hit]:
         tokens = tokenize(text)
         lows = tokens.lows
-        exact = self._exact
-        stems = self._stems
-        hits: list[Hit] = []
+        heads, stems = self._heads, self._stems
+        found: list[tuple[int, int, int, int]] = []  # cue, alternative, first, last word
+        last_index = len(lows) - 1
         for i, low in enumerate(lows):
-            candidates = exact.get(low)
-            if candidates:
-                for phrase, cue, alternative in candidates:
+            head = heads.get(low)
+            if head is not None:
+                for phrase, cue, alternative, acronyms, _ in head.single:
+                    if not acronyms or _match(phrase, 0, i, tokens) >= 0:
+                        found.append((cue, alternative, i, i))
+                if head.pairs and i < last_index:
+                    entries = head.pairs.get(lows[i + 1])
+                    if entries and tokens.tight(i):
+                        for phrase, cue, alternative, acronyms, length in entries:
+                            if acronyms:
+                                last = _match(phrase, 0, i, tokens)
+                            elif length > 2:
+                                last = _match(phrase, 2, i + 2, tokens)
+                            else:
+                                last = i + 1
+                            if last >= 0:
+                                found.append((cue, alternative, i, last))
+                for phrase, cue, alternative, _, _ in head.rest:
                     last = _match(phrase, 0, i, tokens)
                     if last >= 0:
-                        hits.append(Hit(cue, alternative, tokens.starts[i], tokens.ends[last]))
+                        found.append((cue, alternative, i, last))
             stemmed = stems.get(low[:MIN_STEM])
             if stemmed:
-                for stem, phrase, cue, alternative in stemmed:
-                    if low.startswith(stem):
-                        last = _match(phrase, 0, i, tokens)
-                        if last >= 0:
-                            hits.append(Hit(cue, alternative, tokens.starts[i], tokens.ends[last]))
-        return hits
+                following = lows[i + 1] if i < last_index else None
+                for stem, second, (phrase, cue, alternative, _, length) in stemmed:
+                    if not low.startswith(stem):
+                        continue
+                    if length == 1:
+                        found.append((cue, alternative, i, i))
+                        continue
+                    if second is not None and not second.acronym and following not in second.forms:
+                        continue
+                    last = _match(phrase, 0, i, tokens)
+                    if last >= 0:
+                        found.append((cue, alternative, i, last))
+        if not found:
+            return []
+        span = tokens.span
+        return [Hit(cue, alt, *span(a, b)) for cue, alt, a, b in found]
 
 
 def _match(phrase: Phrase, k: int, i: int, tokens: _Tokens) -> int:
-    """Match ``phrase[k:]`` starting at token ``i``; the last token index matched, or -1."""
-    n = len(tokens.lows)
+    """Match ``phrase[k:]`` starting at word ``i``; the last word index matched, or -1."""
+    lows = tokens.lows
+    n = len(lows)
     while k < len(phrase):
         pattern = phrase[k]
         if pattern is None:
@@ -294,11 +362,14 @@ def _match(phrase: Phrase, k: int, i: int, tokens: _Tokens) -> int:
             return -1
         if k > 0 and phrase[k - 1] is not None and not tokens.tight(i - 1):
             return -1
-        low = tokens.lows[i]
+        low = lows[i]
         if pattern.acronym:
-            if not pattern.matches(low, tokens.original(i)):
+            if tokens.original(i) not in pattern.forms:
                 return -1
-        elif not pattern.matches(low, low):
+        elif pattern.stem is not None:
+            if not low.startswith(pattern.stem):
+                return -1
+        elif low not in pattern.forms:
             return -1
         k += 1
         i += 1

@@ -401,3 +401,18 @@ def test_theme_tree_counts_passages_once_per_group(ready: Library) -> None:
     assert children["returns-readmission"].passages == 1
     assert migration.passages == 2  # the smuggling passage counts once
     assert len(roots) >= 8
+
+
+def test_worker_processes_tag_like_this_process(ready: Library) -> None:
+    add_document(ready)
+    first, second, *_ = passage_ids(ready)
+    with ready.session() as session:
+        set_passage_tag(session, first, theme="migrant-smuggling", remove=True)
+        set_passage_tag(session, second, theme="corruption")
+    report = run_retag(ready, workers=1, batch_size=2)
+    assert report.workers == 1 and report.passages == 5 and not report.cancelled
+    in_workers = {pid: themes_of(ready, pid) for pid in passage_ids(ready)}
+    run_retag(ready, workers=0)
+    assert in_workers == {pid: themes_of(ready, pid) for pid in passage_ids(ready)}
+    assert "migrant-smuggling" not in in_workers[first]
+    assert "corruption" in in_workers[second]

@@ -1,0 +1,205 @@
+"""Tagging speed: per-passage cost of the taggers, and re-tagging a whole library.
+
+Targets (issue #3, "Speed"):
+- tagging (countries and themes together) costs at most 0.5 ms per passage on average;
+- re-tagging 1,000,000 passages finishes within 10 minutes on a 2-core machine, in the
+  background, without blocking searches.
+
+Part 1 tags passages of two kinds: the bundled sample library's passages (real prose,
+~175 characters) and synthetic communiqué sentences from ``benchmarks.synthetic``
+(~270 characters, dense with the field's vocabulary, so slower). It reports CPU time per
+passage (the machine is shared; wall time is reported too).
+
+Part 2 generates a synthetic library (or reuses one) and runs ``briefer.services.tagging
+.retag`` over it while a reader thread runs a facet-style count every 0.2 s on its own
+connection; it reports the total time, passages per second and the slowest read.
+
+    python -m benchmarks.bench_tagging [--passages N] [--library PATH] [--keep] [--json]
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import random
+import resource
+import sqlite3
+import statistics
+import tempfile
+import threading
+import time
+from pathlib import Path
+from typing import Any
+
+from benchmarks import synthetic
+from briefer.paths import sample_dir
+from briefer.services.library import open_ready_library
+from briefer.services.tagging import RetagReport, retag
+from briefer.tagging.pipeline import Tagger, load_tagger
+
+TARGET_MS_PER_PASSAGE = 0.5
+TARGET_RETAG_S_PER_MILLION = 600.0
+
+
+def sample_passages() -> list[str]:
+    """Paragraphs of the bundled sample library's text files (real prose)."""
+    paragraphs: list[str] = []
+    for path in sorted(sample_dir().glob("*.txt")) + sorted(sample_dir().glob("*.md")):
+        try:
+            text = path.read_text("utf-8")
+        except (OSError, UnicodeDecodeError):
+            continue
+        paragraphs += [p.strip() for p in text.split("\n\n") if len(p.strip()) > 40]
+    return paragraphs
+
+
+def synthetic_passages(count: int) -> list[str]:
+    rng = random.Random(7)
+    return [synthetic.passage_text(rng)[0] for _ in range(count)]
+
+
+def time_tagger(tagger: Tagger, texts: list[str], repeats: int) -> dict[str, float]:
+    """CPU and wall milliseconds per passage: both taggers, then each alone."""
+    result: dict[str, float] = {"passages": len(texts) * repeats}
+    parts = {"all": tagger.tag_passage, "themes": tagger.themes.tag if tagger.themes else None}
+    parts["countries"] = tagger.countries
+    for name, function in parts.items():
+        if function is None:
+            continue
+        for text in texts[:50]:
+            function(text)  # warm up caches
+        cpu, wall = time.process_time(), time.perf_counter()
+        for _ in range(repeats):
+            for text in texts:
+                function(text)
+        count = len(texts) * repeats
+        result[f"{name}_cpu_ms"] = (time.process_time() - cpu) * 1000 / count
+        result[f"{name}_wall_ms"] = (time.perf_counter() - wall) * 1000 / count
+    return result
+
+
+class Reader(threading.Thread):
+    """Runs a count over tag links every 0.2 s, as a search would, and records latencies."""
+
+    def __init__(self, path: Path) -> None:
+        super().__init__(daemon=True)
+        self.path = path
+        self.latencies: list[float] = []
+        self.errors: list[str] = []
+        self.stop = threading.Event()
+
+    def run(self) -> None:
+        db = sqlite3.connect(self.path, timeout=30)
+        themes = ("migrant-smuggling", "counter-terrorism", "drugs", "border-management")
+        i = 0
+        while not self.stop.is_set():
+            started = time.perf_counter()
+            try:
+                db.execute(
+                    "SELECT count(*) FROM passage_theme WHERE theme_id = ? AND excluded = 0",
+                    (themes[i % len(themes)],),
+                ).fetchone()
+            except sqlite3.Error as exc:
+                self.errors.append(str(exc))
+            self.latencies.append(time.perf_counter() - started)
+            i += 1
+            self.stop.wait(0.2)
+        db.close()
+
+
+def bench_retag(path: Path, batch_size: int, workers: int | None) -> dict[str, Any]:
+    library = open_ready_library(str(path))  # syncs the taxonomy before timing
+    reader = Reader(path)
+    reader.start()
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
+    children_before = before.ru_utime + before.ru_stime
+    cpu, started = time.process_time(), time.perf_counter()
+    job = retag(library, batch_size=batch_size, workers=workers)
+    while True:
+        try:
+            next(job)
+        except StopIteration as stop:
+            report: RetagReport = stop.value
+            break
+    elapsed = time.perf_counter() - started
+    cpu_used = time.process_time() - cpu
+    children = resource.getrusage(resource.RUSAGE_CHILDREN)
+    workers_cpu = children.ru_utime + children.ru_stime - children_before
+    reader.stop.set()
+    reader.join()
+    library.close()
+    latencies = sorted(reader.latencies) or [0.0]
+    return {
+        "passages": report.passages,
+        "theme_links": report.theme_links,
+        "country_links": report.country_links,
+        "countries_refreshed": report.countries_refreshed,
+        "seconds": elapsed,
+        "cpu_seconds": cpu_used,
+        "workers": report.workers,
+        "workers_cpu_seconds": workers_cpu,
+        "passages_per_second": report.passages / elapsed if elapsed else 0.0,
+        "projected_s_per_million": elapsed * 1_000_000 / max(report.passages, 1),
+        "reads": len(reader.latencies),
+        "read_median_ms": statistics.median(latencies) * 1000,
+        "read_max_ms": latencies[-1] * 1000,
+        "read_errors": reader.errors[:3],
+    }
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0] if __doc__ else None)
+    parser.add_argument("--passages", type=int, default=1_000_000, help="library size")
+    parser.add_argument("--library", type=Path, help="an existing library to re-tag (a copy!)")
+    parser.add_argument("--keep", action="store_true", help="keep the generated library")
+    parser.add_argument("--batch", type=int, default=2000)
+    parser.add_argument("--workers", type=int, help="tagging processes (default: per core)")
+    parser.add_argument("--skip-retag", action="store_true")
+    parser.add_argument("--json", action="store_true")
+    args = parser.parse_args()
+
+    tagger = load_tagger()
+    results: dict[str, Any] = {
+        "sample": time_tagger(tagger, sample_passages(), repeats=50),
+        "synthetic": time_tagger(tagger, synthetic_passages(5000), repeats=2),
+    }
+    if not args.skip_retag:
+        if args.library is not None:
+            results["retag"] = bench_retag(args.library, args.batch, args.workers)
+        else:
+            folder = Path("benchmarks/.data") if args.keep else Path(tempfile.mkdtemp(prefix="bt-"))
+            folder.mkdir(parents=True, exist_ok=True)
+            path = folder / f"retag-{args.passages}.sqlite"
+            if not path.exists():
+                synthetic.generate(path, args.passages, quiet=args.json)
+            results["retag"] = bench_retag(path, args.batch, args.workers)
+            if not args.keep:
+                for leftover in folder.glob("*"):
+                    leftover.unlink()
+                folder.rmdir()
+    if args.json:
+        print(json.dumps(results, indent=2))
+        return
+    for kind in ("sample", "synthetic"):
+        r = results[kind]
+        print(
+            f"{kind:9} passages: all {r['all_cpu_ms']:.3f} ms CPU ({r['all_wall_ms']:.3f} wall), "
+            f"themes {r.get('themes_cpu_ms', 0):.3f}, countries {r.get('countries_cpu_ms', 0):.3f}"
+            f"  (target {TARGET_MS_PER_PASSAGE} ms)"
+        )
+    if "retag" in results:
+        r = results["retag"]
+        print(
+            f"re-tag: {r['passages']:,} passages in {r['seconds']:.1f} s "
+            f"({r['passages_per_second']:,.0f}/s; CPU {r['cpu_seconds']:.1f} s here, "
+            f"{r['workers_cpu_seconds']:.1f} s in {r['workers']} workers); "
+            f"projected {r['projected_s_per_million']:.0f} s per million "
+            f"(target {TARGET_RETAG_S_PER_MILLION:.0f} s); "
+            f"{r['theme_links']:,} theme links, {r['country_links']:,} country links; "
+            f"reads during re-tag: {r['reads']}, median {r['read_median_ms']:.1f} ms, "
+            f"max {r['read_max_ms']:.1f} ms"
+        )
+
+
+if __name__ == "__main__":
+    main()

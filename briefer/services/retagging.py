@@ -1,0 +1,302 @@
+"""Re-tagging the whole library after a taxonomy or gazetteer change, in the background.
+
+Passages are read in batches by id; each batch's automatic links are swapped for fresh
+ones in one short transaction, so searches keep running (SQLite WAL: readers are never
+blocked by the writer) and a cancel, checked between batches, keeps the batches done.
+Manual tags and manual removals are never touched: the delete spares them and the
+insert skips any passage and key that already has a row.
+
+Tagging is the slow part, so large libraries are tagged by worker processes (one per
+core) while this process reads and writes; each worker builds its own tagger from the
+library's taxonomy (plain data, pickled), so nothing unpicklable crosses processes and
+no process is forked from a threaded parent (the ``forkserver``/``spawn`` methods).
+"""
+
+from __future__ import annotations
+
+import json
+import multiprocessing
+import os
+import time
+from collections import deque
+from collections.abc import Generator, Iterable, Iterator, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import and_, delete, func, select
+from sqlalchemy.orm import Session
+
+from briefer.domain.progress import CancelToken, Progress
+from briefer.store.library import Library
+from briefer.store.models import AUTOMATIC, Country, Passage, PassageCountry, PassageTheme, Theme
+from briefer.tagging.pipeline import Tagger, load_tagger
+from briefer.tagging.taxonomy import (
+    INFO_HASH,
+    INFO_TAGGED_HASH,
+    Taxonomy,
+    info,
+    set_info,
+    sync_themes,
+    taxonomy_from_library,
+)
+
+DEFAULT_BATCH = 2000
+# Below this many passages, starting worker processes costs more than it saves.
+PARALLEL_FROM = 20_000
+
+# One link row: passage id, theme id or country code, score or confidence, evidence JSON.
+LinkRow = tuple[int, str, float | None, str]
+
+
+@dataclass
+class RetagReport:
+    passages: int = 0
+    theme_links: int = 0
+    country_links: int = 0
+    countries_refreshed: bool = False  # False when no country tagger is available
+    cancelled: bool = False
+    seconds: float = 0.0
+    workers: int = 0  # worker processes used (0: tagged in this process)
+
+
+def retag(
+    library: Library,
+    cancel: CancelToken | None = None,
+    *,
+    batch_size: int = DEFAULT_BATCH,
+    tagger: Tagger | None = None,
+    workers: int | None = None,
+) -> Generator[Progress, None, RetagReport]:
+    """Re-tag every passage with the library's current taxonomy and gazetteer.
+
+    Yields ``Progress`` after each batch and returns a ``RetagReport``. ``workers``: how
+    many tagging processes (default: one per core for large libraries, none for small
+    ones or when a ``tagger`` is given, which is used in this process).
+    """
+    started = time.perf_counter()
+    report = RetagReport()
+    with library.session() as session:
+        sync_themes(session)
+        taxonomy = taxonomy_from_library(session)
+        total = session.scalar(select(func.count(Passage.id))) or 0
+        taxonomy_hash = info(session, INFO_HASH)
+        known = Known(
+            frozenset(session.scalars(select(Theme.id))),
+            frozenset(session.scalars(select(Country.code))),
+        )
+    if workers is None:
+        workers = (os.cpu_count() or 1) if tagger is None and total >= PARALLEL_FROM else 0
+    local = tagger or load_tagger(taxonomy=taxonomy)
+    report.countries_refreshed = local.countries is not None
+    report.workers = workers
+    yield Progress(0, total, "re-tagging")
+    batches = _read_batches(library, batch_size)
+    tagged = (
+        _tag_in_workers(batches, taxonomy, known, workers, cancel)
+        if workers > 0
+        else (_tag_rows(local, rows, known) for rows in _until_cancelled(batches, cancel))
+    )
+    try:
+        for batch in tagged:
+            with library.session() as session:
+                _replace(session, PassageTheme, batch, batch.themes)
+                if report.countries_refreshed:
+                    _replace(session, PassageCountry, batch, batch.countries)
+            report.passages += batch.count
+            report.theme_links += len(batch.themes)
+            report.country_links += len(batch.countries)
+            yield Progress(report.passages, total, f"re-tagged {report.passages} of {total}")
+    finally:
+        close = getattr(tagged, "close", None)
+        if close is not None:
+            close()
+    report.cancelled = cancel is not None and cancel.cancelled and report.passages < total
+    if not report.cancelled and taxonomy_hash:
+        with library.session() as session:
+            set_info(session, INFO_TAGGED_HASH, taxonomy_hash)
+    report.seconds = time.perf_counter() - started
+    return report
+
+
+def run_retag(library: Library, cancel: CancelToken | None = None, **options: Any) -> RetagReport:
+    """Run ``retag`` to the end (for scripts and tests)."""
+    job = retag(library, cancel, **options)
+    while True:
+        try:
+            next(job)
+        except StopIteration as stop:
+            result: RetagReport = stop.value
+            return result
+
+
+def retag_needed(session: Session) -> bool:
+    """Whether the taxonomy changed since passages were last tagged."""
+    current, tagged = info(session, INFO_HASH), info(session, INFO_TAGGED_HASH)
+    if current is None or current == tagged:
+        return False
+    return bool(session.scalar(select(func.count(Passage.id))))
+
+
+# ---------------------------------------------------------------- reading and tagging
+
+
+@dataclass(frozen=True)
+class Known:
+    """Theme ids and country codes the library has rows for (links to others are skipped)."""
+
+    themes: frozenset[str]
+    countries: frozenset[str]
+
+
+@dataclass
+class TaggedBatch:
+    first: int
+    last: int
+    count: int
+    themes: list[LinkRow]
+    countries: list[LinkRow]
+
+
+def _read_batches(library: Library, batch_size: int) -> Iterator[list[tuple[int, str]]]:
+    """Passages in id order, ``batch_size`` at a time, each read in its own short query."""
+    last_id = 0
+    while True:
+        with library.session() as session:
+            rows = session.execute(
+                select(Passage.id, Passage.text)
+                .where(Passage.id > last_id)
+                .order_by(Passage.id)
+                .limit(batch_size)
+            ).all()
+        if not rows:
+            return
+        last_id = rows[-1][0]
+        yield [(row[0], row[1]) for row in rows]
+
+
+def _until_cancelled(
+    batches: Iterable[list[tuple[int, str]]], cancel: CancelToken | None
+) -> Iterator[list[tuple[int, str]]]:
+    for batch in batches:
+        if cancel is not None and cancel.cancelled:
+            return
+        yield batch
+
+
+def _tag_rows(tagger: Tagger, rows: Sequence[tuple[int, str]], known: Known) -> TaggedBatch:
+    themes: list[LinkRow] = []
+    countries: list[LinkRow] = []
+    dumps = json.dumps
+    for passage_id, text in rows:
+        tags = tagger.tag_passage(text)
+        for theme in tags.themes:
+            if theme.theme_id in known.themes:
+                evidence = dumps([e.as_dict() for e in theme.evidence], ensure_ascii=False)
+                themes.append((passage_id, theme.theme_id, theme.score, evidence))
+        merged: dict[str, tuple[float, list[dict[str, Any]]]] = {}
+        for match in tags.countries:
+            if match.code in known.countries:
+                confidence, evidence_list = merged.get(match.code, (0.0, []))
+                evidence_list.extend(e.as_dict() for e in match.evidence)
+                merged[match.code] = (max(confidence, match.confidence), evidence_list)
+        for code, (confidence, evidence_list) in merged.items():
+            countries.append(
+                (passage_id, code, confidence, dumps(evidence_list, ensure_ascii=False))
+            )
+    return TaggedBatch(rows[0][0], rows[-1][0], len(rows), themes, countries)
+
+
+# ---------------------------------------------------------------- worker processes
+
+_worker: tuple[Tagger, Known] | None = None
+
+
+def _start_worker(taxonomy: Taxonomy, known: Known) -> None:
+    global _worker
+    _worker = (load_tagger(taxonomy=taxonomy), known)
+
+
+def _work(rows: list[tuple[int, str]]) -> TaggedBatch:
+    assert _worker is not None, "worker not started"
+    tagger, known = _worker
+    return _tag_rows(tagger, rows, known)
+
+
+def _context() -> multiprocessing.context.BaseContext:
+    methods = multiprocessing.get_all_start_methods()
+    return multiprocessing.get_context("forkserver" if "forkserver" in methods else "spawn")
+
+
+def _tag_in_workers(
+    batches: Iterator[list[tuple[int, str]]],
+    taxonomy: Taxonomy,
+    known: Known,
+    workers: int,
+    cancel: CancelToken | None,
+) -> Generator[TaggedBatch, None, None]:
+    """Tagged batches in order; a few batches are in flight so workers never wait."""
+    pool = _context().Pool(workers, initializer=_start_worker, initargs=(taxonomy, known))
+    pending: deque[Any] = deque()
+    try:
+        for rows in _until_cancelled(batches, cancel):
+            pending.append(pool.apply_async(_work, (rows,)))
+            if len(pending) > 2 * workers:
+                yield pending.popleft().get()
+        while pending and not (cancel is not None and cancel.cancelled):
+            yield pending.popleft().get()
+    finally:
+        pool.terminate()
+        pool.join()
+
+
+# ---------------------------------------------------------------- writing
+
+
+def _replace(
+    session: Session,
+    model: type[PassageTheme] | type[PassageCountry],
+    batch: TaggedBatch,
+    rows: list[LinkRow],
+) -> None:
+    """Swap the automatic links of the batch's passages for ``rows``; manual ones stay."""
+    table = model.__table__
+    key = "theme_id" if model is PassageTheme else "country_code"
+    value = "score" if model is PassageTheme else "confidence"
+    session.execute(
+        delete(table).where(
+            and_(
+                table.c.passage_id >= batch.first,
+                table.c.passage_id <= batch.last,
+                table.c.origin == AUTOMATIC,
+                table.c.excluded.is_(False),
+            )
+        )
+    )
+    if not rows:
+        return
+    if session.get_bind().dialect.name == "sqlite":
+        # The driver directly: SQLAlchemy's per-row processing would double the write time.
+        session.connection().exec_driver_sql(
+            f"INSERT OR IGNORE INTO {table.name} "
+            f"(passage_id, {key}, origin, excluded, {value}, evidence) "
+            f"VALUES (?, ?, '{AUTOMATIC}', 0, ?, ?)",
+            rows,
+        )
+        return
+    from sqlalchemy.dialects.postgresql import insert
+
+    # A manual row (tag or removal) for the same passage and key wins: skip the automatic one.
+    session.execute(
+        insert(table).on_conflict_do_nothing(),
+        [
+            {
+                "passage_id": passage_id,
+                key: code,
+                "origin": AUTOMATIC,
+                "excluded": False,
+                value: score,
+                "evidence": json.loads(evidence),
+            }
+            for passage_id, code, score, evidence in rows
+        ],
+    )
