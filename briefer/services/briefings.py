@@ -162,6 +162,22 @@ def _item(session: Session, item_id: int) -> BriefingItem:
     return item
 
 
+def _items_by_id(session: Session, item_ids: Sequence[int]) -> list[BriefingItem]:
+    """The items, in the order given (duplicates dropped), in a few queries for any number."""
+    wanted = list(dict.fromkeys(item_ids))
+    found: dict[int, BriefingItem] = {}
+    for start in range(0, len(wanted), 500):
+        chunk = wanted[start : start + 500]
+        found.update(
+            (item.id, item)
+            for item in session.scalars(select(BriefingItem).where(BriefingItem.id.in_(chunk)))
+        )
+    missing = [i for i in wanted if i not in found]
+    if missing:
+        raise NotFound(f"briefing item {missing[0]} does not exist")
+    return [found[i] for i in wanted]
+
+
 def _items_of(session: Session, section_id: int) -> list[BriefingItem]:
     return list(
         session.scalars(
@@ -587,10 +603,11 @@ class RemoveItems:
     def target(self, session: Session) -> int | None:
         if not self.item_ids:
             raise BrieferError("nothing to remove: no items given")
-        return _briefing_of_sections(session, {_item(session, i).section_id for i in self.item_ids})
+        items = _items_by_id(session, self.item_ids)
+        return _briefing_of_sections(session, {item.section_id for item in items})
 
     def run(self, session: Session) -> Operation:
-        items = [_item(session, i) for i in dict.fromkeys(self.item_ids)]
+        items = _items_by_id(session, self.item_ids)
         ordered = sorted(items, key=lambda i: (i.section_id, i.position))
         placements = tuple(
             Placement(item.section_id, item.position, data)
@@ -668,12 +685,12 @@ class MoveItems:
     def target(self, session: Session) -> int | None:
         if not self.item_ids:
             raise BrieferError("nothing to move: no items given")
-        sources = {_item(session, i).section_id for i in self.item_ids}
+        sources = {item.section_id for item in _items_by_id(session, self.item_ids)}
         return _briefing_of_sections(session, sources | {self.section_id})
 
     def run(self, session: Session) -> Operation:
         moving = list(dict.fromkeys(self.item_ids))
-        sources = [_item(session, i).section_id for i in moving]
+        sources = [item.section_id for item in _items_by_id(session, moving)]
         sections = list(dict.fromkeys([*sources, self.section_id]))
         layout = {s: [i.id for i in _items_of(session, s) if i.id not in moving] for s in sections}
         target = layout[self.section_id]
