@@ -17,7 +17,7 @@ from briefer.domain.errors import BrieferError
 from briefer.domain.progress import Progress
 from briefer.paths import sample_dir
 from briefer.services.documents import PassageDetail, list_documents, show_passage
-from briefer.services.importing import ImportOutcome, import_paths
+from briefer.services.importing import ImportOutcome, display_path, import_paths
 
 
 def _library(ctx: click.Context):  # type: ignore[no-untyped-def]
@@ -26,7 +26,7 @@ def _library(ctx: click.Context):  # type: ignore[no-untyped-def]
 
 def outcome_json(outcome: ImportOutcome) -> dict[str, Any]:
     return {
-        "file": str(outcome.path),
+        "file": display_path(outcome.path),
         "status": outcome.status,
         "document_id": outcome.document_id,
         "passages": outcome.passages,
@@ -43,7 +43,7 @@ def _run_import(ctx: click.Context, paths: list[Path], as_json: bool) -> int:
             continue
         outcomes.append(event)
         if not as_json:
-            line = f"{event.status:<9}  {event.path}: {event.message}"
+            line = f"{event.status:<9}  {display_path(event.path)}: {event.message}"
             click.echo(line, err=event.status == "failed")
     if as_json:
         emit_json([outcome_json(o) for o in outcomes])

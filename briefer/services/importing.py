@@ -184,8 +184,8 @@ def store_document(
 ) -> int:
     """Write one document and everything hanging off it in the caller's transaction."""
     row = Document(
-        file_name=document.path.name,
-        source_path=str(document.path.resolve()),
+        file_name=display_path(document.path.name),
+        source_path=display_path(document.path.resolve()),
         format=document.format,
         sha256=document.sha256,
         title=document.title,
@@ -225,6 +225,15 @@ def store_document(
     connection = session.connection()
     library.search.index(connection, ((ids[p.position], p.text) for p in document.passages))
     return row.id
+
+
+def display_path(path: Path | str) -> str:
+    """A path as text that can always be stored and printed.
+
+    File names that are not valid UTF-8 (possible on Linux) come from the OS with
+    surrogate escapes, which SQLite and terminals refuse; they are shown with U+FFFD.
+    """
+    return os.fsencode(path).decode("utf-8", "replace")
 
 
 def _store_footnotes(session: Session, document: CleanDocument, ids: dict[int, int]) -> None:

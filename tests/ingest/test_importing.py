@@ -309,3 +309,14 @@ def import_all_with(library: Library, path: Path, tagger: object) -> importing.I
         if isinstance(event, ImportOutcome):
             report.outcomes.append(event)
     return report
+
+
+@pytest.mark.skipif(sys.platform != "linux", reason="only Linux allows non-UTF-8 file names")
+def test_a_file_name_that_is_not_utf8(library: Library, tmp_path: Path) -> None:
+    raw = os.path.join(os.fsencode(tmp_path), b"Beograd-\xe9.txt")
+    with open(raw, "wb") as out:
+        out.write(GOOD.format(topic="returns", n=2).encode())
+    report = import_all(library, [tmp_path])
+    assert [o.status for o in report.outcomes] == ["imported"]
+    with library.session() as session:
+        assert session.scalars(select(Document.file_name)).one() == "Beograd-\ufffd.txt"
