@@ -4,8 +4,11 @@ Three checks per quote of the file's quote list (``manifest``):
 - the passage still exists (``passage_missing``);
 - the passage text is the one exported: its SHA-256 matches (``passage_changed``);
 - the quote's visible text in the file is the library's text (``quote_altered``), compared
-  after the writer's one documented change, dropping characters XML cannot hold, and for
-  PDF after removing whitespace (line wrapping); DOCX keeps every other character.
+  after the writers' documented changes only: characters XML cannot hold are dropped
+  (both formats), and in PDF the characters the quote list names as unprintable (no glyph
+  in the font, or beyond U+FFFF) are shown as U+FFFD; PDF text is compared without
+  whitespace (line wrapping, long words broken without a hyphen). DOCX keeps every other
+  character, so any other difference is a mismatch.
 Quotes listed but absent from the file (``quote_missing``), quotes without a passage id
 (``untraceable``) and Quote-style paragraphs a user added in Word (``untracked``) are
 also reported. The library is reached through ``passage_texts`` so this module never

@@ -57,7 +57,7 @@ from briefer.writers.pdf.flowables import (
     LayoutState,
     QuoteParagraph,
 )
-from briefer.writers.pdf.style import PdfStyle, load_style, missing_glyphs
+from briefer.writers.pdf.style import PdfStyle, ensure_italic_faces, load_style, missing_glyphs
 from briefer.writers.report import LayoutFailed, WriteReport
 from briefer.writers.text import describe_chars, drop_unrepresentable, substitute, xml_safe
 
@@ -108,6 +108,8 @@ class PdfWriter:
 
     # -- driving ---------------------------------------------------------------------------
     def write(self, path: Path, progress: Progress | None) -> None:
+        if self._needs_italic():
+            ensure_italic_faces()
         for block in self.doc.blocks:
             if isinstance(block, Heading):
                 self._heading_keys[id(block)] = f"h{len(self._heading_keys) + 1}"
@@ -126,6 +128,28 @@ class PdfWriter:
         self.report.quotes = len(self.manifest.quotes)
         self.report.pages = self.state.pages
         self._report_glyphs()
+
+    def _needs_italic(self) -> bool:
+        """Whether any block is drawn in a style or span that uses an italic face."""
+        italic_styles = {
+            name for name, style in self.p.items() if style.fontName.endswith("Italic")
+        }
+        if self.doc.footnotes:  # a note never placed is drawn in the note style
+            return True
+        for block in self.doc.blocks:
+            if isinstance(block, Note) and "note" in italic_styles:
+                return True
+            if isinstance(block, Quote) and block.note and "note" in italic_styles:
+                return True
+            if isinstance(block, Paragraph) and (
+                block.role in italic_styles or any(s.style == "italic" for s in block.spans)
+            ):
+                return True
+            if isinstance(block, Table) and any(
+                span.style == "italic" for row in block.rows for cell in row for span in cell
+            ):
+                return True
+        return False
 
     def _build(self, path: Path) -> None:
         geometry = self.style.page
