@@ -196,9 +196,9 @@ class _Tables:
     places: dict[str, str]  # lower-case place name -> country code
     place_names: dict[str, str]  # lower-case -> the name stored (English: "Wien" -> "Vienna")
     countries: dict[str, str]  # lower-case country name -> code
-    place_pattern: re.Pattern[str]
     country_pattern: re.Pattern[str]
-    place_words: frozenset[str]  # first words of place names: a cheap test before the search
+    place_words: frozenset[str]  # words of place names: a cheap test before looking
+    longest_place: int  # in words
     series_any: re.Pattern[str]  # any series name: a cheap test before naming which
 
 
@@ -224,6 +224,9 @@ def _tables() -> _Tables:
         )
         places[name.lower()] = code
         place_names[name.lower()] = stored
+    for name, code in _gazetteer_places().items():
+        places.setdefault(name.lower(), code)  # the table's English names come first
+        place_names.setdefault(name.lower(), name)
     countries = {name.lower(): code for name, code in data.get("countries", {}).items()}
     countries.update(_gazetteer_countries())
     return _Tables(
@@ -231,14 +234,60 @@ def _tables() -> _Tables:
         places=places,
         place_names=place_names,
         countries=countries,
-        # Case-sensitive (much faster than IGNORECASE) with the capitals of news datelines.
-        place_pattern=_alternation([*all_places, *map(str.upper, data.get("places", {}))]),
         place_words=frozenset(
             word for name in places for word in name.split() if word not in _LINK_WORDS
         ),
+        longest_place=max((len(name.split()) for name in places), default=1),
         series_any=re.compile("|".join(s.pattern.pattern for s in series), re.IGNORECASE),
         country_pattern=_alternation(data.get("countries", {}).keys()),
     )
+
+
+def _gazetteer_places() -> dict[str, str]:
+    """Capitals and cities of the shared gazetteer (as written there), when it has them."""
+    try:
+        from briefer.tagging.gazetteer import current_gazetteer
+
+        places: dict[str, str] = {}
+        for entry in current_gazetteer().countries.values():
+            for city in (entry.capital, *entry.cities):
+                if city:
+                    places.setdefault(str(city), str(entry.code))
+        return places
+    except Exception:
+        return {}
+
+
+_TOKEN = re.compile(r"[^\W\d_][\w'’-]*")
+
+
+@dataclass(frozen=True)
+class _Span:
+    start: int
+    end: int
+    text: str
+
+
+def _find_places(text: str) -> list[_Span]:
+    """Known places in ``text``: capitalised word runs looked up in the table, longest first."""
+    tables = _tables()
+    tokens = list(_TOKEN.finditer(text))
+    found: list[_Span] = []
+    i = 0
+    while i < len(tokens):
+        if not tokens[i].group()[0].isupper():
+            i += 1
+            continue
+        for size in range(min(tables.longest_place, len(tokens) - i), 0, -1):
+            start, end = tokens[i].start(), tokens[i + size - 1].end()
+            key = " ".join(text[start:end].split()).lower()
+            if key in tables.places:
+                found.append(_Span(start, end, text[start:end]))
+                i += size
+                break
+        else:
+            i += 1
+    return found
 
 
 def _gazetteer_countries() -> dict[str, str]:
@@ -590,14 +639,14 @@ def _place_candidates(units: list[_Unit]) -> list[_Candidate]:
             continue
         text = _masked(unit)
         meeting_sentence = unit.about_meeting
-        places = tables.place_pattern.finditer(text) if unit.words & tables.place_words else ()
+        places = _find_places(text) if unit.words & tables.place_words else []
         for match in places:
-            if not match.group()[0].isupper() or _other_meeting_before(unit, match.start()):
-                continue  # "split" the verb is not Split the city
-            city, country = _place_of(match.group())  # type: ignore[misc]
-            before = text[max(0, match.start() - 80) : match.start()]
-            after = text[match.end() : match.end() + 40]
-            news_dateline = not text[: match.start()].strip() and _NEWS_DATELINE.match(after)
+            if _other_meeting_before(unit, match.start):
+                continue
+            city, country = _place_of(match.text)  # type: ignore[misc]
+            before = text[max(0, match.start - 80) : match.start]
+            after = text[match.end : match.end + 40]
+            news_dateline = not text[: match.start].strip() and _NEWS_DATELINE.match(after)
             if unit.zone == "lead" and news_dateline:
                 score, rule = 0.55, "meeting-place:dateline-lead"
             elif _IN_PLACE.search(before) and _IN_BEFORE.search(before):
@@ -614,9 +663,7 @@ def _place_candidates(units: list[_Unit]) -> list[_Candidate]:
                 continue
             if unit.zone == "lead":
                 score += 0.1
-            evidence = Evidence(
-                match.group(), unit.start + match.start(), unit.start + match.end(), rule
-            )
+            evidence = Evidence(match.text, unit.start + match.start, unit.start + match.end, rule)
             candidates.append(_Candidate(score, [evidence], city=city, country=country))
         for match in _HOSTED_BY.finditer(text):
             rest = text[match.end() :]
