@@ -193,14 +193,38 @@ def show_command(ctx: click.Context, briefing_id: int, as_json: bool) -> None:
 @click.option(
     "--classification", metavar="TEXT", help="Marking printed on every page, e.g. OFFICIAL."
 )
+@click.option("--subtitle", metavar="TEXT", help="Cover subtitle, e.g. the meeting it prepares.")
+@click.option("--purpose", metavar="TEXT", help="Purpose shown on the cover.")
+@click.option("--audience", metavar="TEXT", help="Who the briefing is for.")
+@click.option("--author", metavar="TEXT", help="Author or unit.")
+@click.option("--date", "day", type=click.DateTime(["%Y-%m-%d"]), help="Date (YYYY-MM-DD).")
 @click.option("--json", "as_json", is_flag=True, help="Print the new briefing as JSON.")
 @click.pass_context
 def new_command(
-    ctx: click.Context, title: str, preset: str | None, classification: str | None, as_json: bool
+    ctx: click.Context,
+    title: str,
+    preset: str | None,
+    classification: str | None,
+    subtitle: str | None,
+    purpose: str | None,
+    audience: str | None,
+    author: str | None,
+    day: dt.datetime | None,
+    as_json: bool,
 ) -> None:
     """Make a new briefing, empty or with the sections of a preset."""
     library = _library(ctx)
-    change = ops.create_briefing(library, title, preset=preset, classification=classification)
+    change = ops.create_briefing(
+        library,
+        title,
+        preset=preset,
+        classification=classification,
+        subtitle=subtitle,
+        purpose=purpose,
+        audience=audience,
+        author=author,
+        date=day.date() if day else None,
+    )
     assert change.briefing_id is not None
     outline = load_outline(library, change.briefing_id)
     if as_json:

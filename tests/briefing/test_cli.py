@@ -56,6 +56,38 @@ def test_new_with_preset_then_list_and_show(
     assert isinstance(made, dict)
     assert [s["heading"] for s in made["sections"]][:2] == ["Purpose", "Key messages"]
     assert made["classification"] == "OFFICIAL"
+    cover = run_json(
+        db_path,
+        capsys,
+        "briefing",
+        "new",
+        "With cover",
+        "--subtitle",
+        "Sofia meeting",
+        "--purpose",
+        "Prepare",
+        "--audience",
+        "Minister",
+        "--author",
+        "JHA unit",
+        "--date",
+        "2024-05-02",
+    )
+    assert isinstance(cover, dict)
+    assert (cover["subtitle"], cover["purpose"], cover["audience"], cover["author"]) == (
+        "Sofia meeting",
+        "Prepare",
+        "Minister",
+        "JHA unit",
+    )
+    assert cover["date"] == "2024-05-02"
+    # Deleted again through the service, so the listing below shows the first one only.
+    from briefer.services.briefings import delete_briefing
+    from briefer.store.library import open_library
+
+    other = open_library(str(db_path))
+    delete_briefing(other, cover["id"])
+    other.close()
     listed = run_json(db_path, capsys, "briefing", "list")
     assert listed == [
         {
