@@ -75,3 +75,15 @@ def test_read_only_folder_reported_even_for_root(tmp_path, monkeypatch):  # type
 def test_unknown_format(tmp_path):  # type: ignore[no-untyped-def]
     with pytest.raises(ExportError, match="unknown format"):
         write_document(make_document([]), "odt", tmp_path / "brief.odt")
+
+
+@pytest.mark.parametrize("fmt", ["docx", "pdf"])
+def test_progress_reports_every_block_done(tmp_path, fmt):  # type: ignore[no-untyped-def]
+    calls: list[tuple[int, int]] = []
+    document = make_document([(f"Quote {i}.", i) for i in range(250)])
+    write_document(
+        document, fmt, tmp_path / f"brief.{fmt}", progress=lambda d, t: calls.append((d, t))
+    )
+    total = len(document.blocks)
+    assert calls[-1] == (total, total)
+    assert [d for d, _ in calls] == sorted(d for d, _ in calls) and len(calls) >= 3
