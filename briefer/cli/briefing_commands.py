@@ -141,7 +141,7 @@ def _short(text: str | None, width: int = 90) -> str:
 
 @click.group("briefing")
 def briefing_group() -> None:
-    """Make and edit briefings (list, show, new, add, presets)."""
+    """Make and edit briefings (list, show, new, add, rename, duplicate, delete, presets)."""
 
 
 @briefing_group.command("list")
@@ -271,6 +271,35 @@ def add_command(
     where = ", ".join(f'"{h}"' + (" (new)" if made else "") for _, h, made in placed.sections)
     n = len(placed.item_ids)
     click.echo(f"Added {n} quote{'s' if n != 1 else ''} to briefing {briefing_id}: {where}")
+
+
+@briefing_group.command("rename")
+@click.argument("briefing_id", type=int)
+@click.argument("title")
+@click.pass_context
+def rename_command(ctx: click.Context, briefing_id: int, title: str) -> None:
+    """Give a briefing a new title."""
+    change = ops.rename_briefing(_library(ctx), briefing_id, title)
+    click.echo(f"Renamed briefing {briefing_id} (version {change.version})")
+
+
+@briefing_group.command("duplicate")
+@click.argument("briefing_id", type=int)
+@click.option("--title", help='Title of the copy (default: "<title> (copy)").')
+@click.pass_context
+def duplicate_command(ctx: click.Context, briefing_id: int, title: str | None) -> None:
+    """Copy a briefing with all its sections and items."""
+    change = ops.duplicate_briefing(_library(ctx), briefing_id, title)
+    click.echo(f"Copied briefing {briefing_id} to briefing {change.briefing_id}")
+
+
+@briefing_group.command("delete")
+@click.argument("briefing_id", type=int)
+@click.pass_context
+def delete_command(ctx: click.Context, briefing_id: int) -> None:
+    """Delete a briefing (the quoted documents stay in the library)."""
+    ops.delete_briefing(_library(ctx), briefing_id)
+    click.echo(f"Deleted briefing {briefing_id}")
 
 
 @briefing_group.command("presets")

@@ -293,3 +293,20 @@ def test_presets_command_lists_both_presets(
     names = {p["name"]: p for p in presets}
     assert names["Ministerial meeting brief"]["sections"][-1] == "Annex: sources"
     assert names["Thematic digest"]["group_by"] == "theme"
+
+
+def test_rename_duplicate_delete(
+    db_path: Path, data: Corpus, capsys: pytest.CaptureFixture[str]
+) -> None:
+    run(db_path, capsys, "briefing", "new", "Brief", "--preset", "ministerial-meeting-brief")
+    run(db_path, capsys, "briefing", "add", "1", str(data.passages["s1"]))
+    assert run(db_path, capsys, "briefing", "rename", "1", "Sofia brief")[0] == 0
+    code, out, _ = run(db_path, capsys, "briefing", "duplicate", "1")
+    assert code == 0 and out.strip() == "Copied briefing 1 to briefing 2"
+    copy = run_json(db_path, capsys, "briefing", "show", "2")
+    assert copy["title"] == "Sofia brief (copy)"  # type: ignore[index]
+    assert sum(len(s["items"]) for s in copy["sections"]) == 1  # type: ignore[index]
+    assert run(db_path, capsys, "briefing", "delete", "1")[0] == 0
+    assert [b["id"] for b in run_json(db_path, capsys, "briefing", "list")] == [2]  # type: ignore[union-attr]
+    code, _, err = run(db_path, capsys, "briefing", "delete", "1")
+    assert code == 1 and err.strip() == "briefer: briefing 1 does not exist"
