@@ -119,6 +119,8 @@ def test_more_languages(tagger: CountryTagger) -> None:
     assert codes(tagger, "la Macedonia del Nord e la Bosnia ed Erzegovina") == ["MK", "BA"]
     assert codes(tagger, "Noord-Macedonië en Kroatië") == ["MK", "HR"]
     assert codes(tagger, "Estados Unidos y Reino Unido") == ["US", "GB"]
+    assert codes(tagger, "Bosnja dhe Hercegovina dhe Mali i Zi") == ["BA", "ME"]  # Albanian
+    assert codes(tagger, "Грција, Бугарија и Германија") == ["GR", "BG", "DE"]  # Macedonian
 
 
 def test_communities_named_with_two_words(tagger: CountryTagger) -> None:
