@@ -230,6 +230,24 @@ def test_unknown_field_is_reported(gazetteer_copy: Path) -> None:
     assert caught.value.line == line_of(path, "capitol")
 
 
+def test_rules_must_name_known_countries_and_names(gazetteer_copy: Path) -> None:
+    path = gazetteer_copy / "rules.toml"
+    edit(path, 'name = "Korea"\ncode = "KR"', 'name = "Korea"\ncode = "KP"')
+    with pytest.raises(gz.GazetteerError, match="'Korea': not a name of KP") as caught:
+        gz.load_gazetteer(gazetteer_copy)
+    assert caught.value.path == path
+    assert caught.value.line is not None
+    assert path.read_text(encoding="utf-8").splitlines()[caught.value.line - 1] == "[[ambiguous]]"
+
+
+def test_listed_only_names_must_exist(gazetteer_copy: Path) -> None:
+    path = gazetteer_copy / "rules.toml"
+    edit(path, 'names = ["Bar", "Split", "Nice"]', 'names = ["Bar", "Splitt", "Nice"]')
+    with pytest.raises(gz.GazetteerError, match="'Splitt' is not a name") as caught:
+        gz.load_gazetteer(gazetteer_copy)
+    assert caught.value.line == line_of(path, '"Splitt"')
+
+
 def test_missing_file(tmp_path: Path) -> None:
     with pytest.raises(gz.GazetteerError, match="cannot read"):
         gz.load_gazetteer(tmp_path)
