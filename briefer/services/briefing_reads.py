@@ -210,3 +210,27 @@ def load_outline(library: Library, briefing_id: int) -> BriefingOutline:
     """The briefing ``briefing_id`` as plain data; ``NotFound`` when there is none."""
     with library.session() as session:
         return outline_in(session, briefing_id)
+
+
+def briefings_quoting_document(session: Session, document_id: int) -> list[tuple[int, str]]:
+    """(id, title) of the briefings quoting or citing any passage of a document.
+
+    Quoted passages cannot be deleted (``ON DELETE RESTRICT`` on both the quote and the
+    further sources it cites); deleting a document calls this first to say which
+    briefings stand in the way, instead of failing on the foreign key.
+    """
+    passages = select(Passage.id).where(Passage.document_id == document_id)
+    quoting = select(BriefingItem.section_id).where(BriefingItem.passage_id.in_(passages))
+    citing = (
+        select(BriefingItem.section_id)
+        .join(BriefingItemSource, BriefingItemSource.item_id == BriefingItem.id)
+        .where(BriefingItemSource.passage_id.in_(passages))
+    )
+    rows = session.execute(
+        select(Briefing.id, Briefing.title)
+        .join(BriefingSection, BriefingSection.briefing_id == Briefing.id)
+        .where(BriefingSection.id.in_(quoting.union(citing)))
+        .distinct()
+        .order_by(Briefing.id)
+    ).all()
+    return [(row[0], row[1]) for row in rows]

@@ -315,3 +315,39 @@ def test_five_thousand_items_remove_and_restore(library: Library, corpus: Corpus
     assert load_outline(library, briefing_id).item_count == 2500
     ops.apply(library, removed.inverse)
     assert structure(library, briefing_id) == before
+
+
+def test_a_quoted_document_names_the_briefings_that_quote_it(
+    library: Library, corpus: Corpus
+) -> None:
+    import sqlalchemy.exc
+
+    from briefer.services.briefing_reads import briefings_quoting_document
+    from briefer.store.models import Document
+
+    briefing_id = ops.create_briefing(library, "Quoting").briefing_id
+    assert briefing_id is not None
+    section_id = ops.add_section(library, briefing_id, "A").created_ids[0]
+    ops.apply(
+        library,
+        ops.InsertItems(
+            (
+                ops.Placement(
+                    section_id,
+                    0,
+                    ops.ItemData.quote(corpus.passages["n1"], also=[corpus.passages["f1"]]),
+                ),
+            )
+        ),
+    )
+    with library.session() as session:
+        assert briefings_quoting_document(session, corpus.documents["news"]) == [
+            (briefing_id, "Quoting")
+        ]
+        assert briefings_quoting_document(session, corpus.documents["forum"]) == [
+            (briefing_id, "Quoting")
+        ]
+        assert briefings_quoting_document(session, corpus.documents["sofia"]) == []
+    # The database refuses to drop a cited passage from under the briefing.
+    with pytest.raises(sqlalchemy.exc.IntegrityError), library.session() as session:
+        session.delete(session.get(Document, corpus.documents["forum"]))
