@@ -40,6 +40,7 @@ _STROKES = {
 _TOKEN = re.compile(r"[^\W_]+")
 
 
+@lru_cache(maxsize=4096)
 def _fold_char(char: str) -> str:
     """The folded form of one (lower-case) character, computed the slow, general way."""
     if char in _CYRILLIC:
@@ -57,9 +58,16 @@ def _table() -> dict[int, str]:
     """A ``str.translate`` table for Latin, Greek and Cyrillic (fast path for whole texts)."""
     table: dict[int, str] = {}
     for code in list(range(0x80, 0x530)) + list(range(0x1E00, 0x2070)) + [0xFB00, 0xFB01]:
+        if unicodedata.category(chr(code)).startswith("M"):
+            table[code] = ""  # a combining mark left by lower() (İ → i + dot)
+            continue
         char = chr(code)
         folded = _fold_char(char.lower())
-        if folded != char:
+        if folded == char and not char.isalnum():
+            # Punctuation (dashes, quotes, ellipsis) separates words for the tokenizer
+            # anyway; a space keeps the folded text ASCII, on the fast path.
+            table[code] = " "
+        elif folded != char:
             table[code] = folded
     return table
 
