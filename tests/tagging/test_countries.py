@@ -226,6 +226,7 @@ def test_georgia_the_us_state(tagger: CountryTagger) -> None:
 def test_brussels_as_seat_of_the_eu_is_not_belgium(tagger: CountryTagger) -> None:
     assert codes(tagger, "Ministers met in Brussels to agree the pact.") == []
     assert codes(tagger, "Brussels wants stricter controls.") == []
+    assert codes(tagger, "Police chiefs met in Brussels on police cooperation.") == []
     weak = match(tagger, "Brussels wants stricter controls.", "BE", min_confidence=0.0)
     assert weak.confidence < 0.5
     assert weak.evidence[0].rule.endswith(":eu-seat")
