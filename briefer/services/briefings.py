@@ -130,7 +130,11 @@ class Operation(Protocol):
 
 @dataclass(frozen=True)
 class Change:
-    """What ``apply`` did: the briefing, its new version, the ids it made, and the inverse."""
+    """What ``apply`` did: the briefing, its new version, the ids it made, and the inverse.
+
+    ``created_ids``: the new items of an item insert (in order), the new section of a
+    section insert, the new briefing of a create or duplicate; empty for other changes.
+    """
 
     briefing_id: int | None
     version: int | None
@@ -742,9 +746,10 @@ def _bump(session: Session, briefing_id: int, expected_version: int | None) -> i
     return current + 1
 
 
-def _created_ids(operation: Operation, inverse: Operation) -> tuple[int, ...]:
+def _created_ids(inverse: Operation) -> tuple[int, ...]:
+    """The ids an operation made, read off its inverse (which removes them again)."""
     if isinstance(inverse, Batch):
-        return tuple(i for op in reversed(inverse.operations) for i in _created_ids(op, op))
+        return tuple(i for op in reversed(inverse.operations) for i in _created_ids(op))
     if isinstance(inverse, RemoveItems):
         return inverse.item_ids
     if isinstance(inverse, RemoveSection):
@@ -775,7 +780,7 @@ def apply_in(
     elif isinstance(operation, DeleteBriefing):
         return Change(operation.briefing_id, None, inverse)
     version = _bump(session, briefing_id, expected_version) if briefing_id is not None else None
-    return Change(briefing_id, version, inverse, _created_ids(operation, inverse))
+    return Change(briefing_id, version, inverse, _created_ids(inverse))
 
 
 def apply(library: Library, operation: Operation, *, expected_version: int | None = None) -> Change:
