@@ -103,9 +103,23 @@ class PassageDetail:
 
 
 def list_documents(library: Library) -> list[DocumentSummary]:
-    """Every document, in import order, with its meeting, countries and passage count."""
+    """Every document, in import order, with its meeting, countries and passage count.
+
+    Reads only the listed columns (never the documents' texts), so a large library lists fast.
+    """
     with library.session() as session:
-        documents = session.scalars(select(Document).order_by(Document.id)).all()
+        rows = session.execute(
+            select(
+                Document.id,
+                Document.file_name,
+                Document.source_path,
+                Document.format,
+                Document.title,
+                Document.published,
+                Document.publisher,
+                Document.meeting_id,
+            ).order_by(Document.id)
+        ).all()
         counts = dict(
             session.execute(
                 select(Passage.document_id, func.count(Passage.id)).group_by(Passage.document_id)
@@ -114,7 +128,8 @@ def list_documents(library: Library) -> list[DocumentSummary]:
         countries = _countries_by_document(session)
         meetings = {m.id: _meeting(m) for m in session.scalars(select(Meeting))}
         return [
-            _summary(d, counts.get(d.id, 0), countries.get(d.id, []), meetings) for d in documents
+            _summary(row, counts.get(row.id, 0), countries.get(row.id, []), meetings)
+            for row in rows
         ]
 
 
@@ -169,7 +184,7 @@ def _document_summary(session: Session, document: Document) -> DocumentSummary:
 
 
 def _summary(
-    document: Document, passages: int, countries: list[str], meetings: dict[int, MeetingInfo]
+    document: Any, passages: int, countries: list[str], meetings: dict[int, MeetingInfo]
 ) -> DocumentSummary:
     return DocumentSummary(
         id=document.id,
