@@ -310,3 +310,43 @@ def test_rename_duplicate_delete(
     assert [b["id"] for b in run_json(db_path, capsys, "briefing", "list")] == [2]  # type: ignore[union-attr]
     code, _, err = run(db_path, capsys, "briefing", "delete", "1")
     assert code == 1 and err.strip() == "briefer: briefing 1 does not exist"
+
+
+@pytest.mark.parametrize("fmt", ["docx", "pdf"])
+@pytest.mark.parametrize("citations", ["inline", "footnotes"])
+def test_exported_quotes_verify_against_the_library(
+    db_path: Path,
+    tmp_path: Path,
+    ready: Library,
+    capsys: pytest.CaptureFixture[str],
+    fmt: str,
+    citations: str,
+) -> None:
+    pytest.importorskip("briefer.writers")
+    pytest.importorskip("briefer.cli.verify_commands")
+    builder = CorpusBuilder(ready)
+    fill_corpus(builder, themes=False)
+    builder.document(
+        "odd",
+        [
+            ("o1", "Kosovo and Serbia agreed; AT&T <font>x</font> 🇪🇺 مرحبا Đorđe „Београд“"),
+            ("o2", "y" * 300),
+        ],
+        title="Odd",
+    )
+    run(
+        db_path,
+        capsys,
+        "briefing",
+        "new",
+        "Visit to Kosovo",
+        "--preset",
+        "Ministerial meeting brief",
+    )
+    p = builder.corpus.passages
+    run(db_path, capsys, "briefing", "add", "1", str(p["o1"]), str(p["o2"]), str(p["s2"]))
+    target = tmp_path / f"brief.{fmt}"
+    code, _, err = run(db_path, capsys, "export", "1", "-o", str(target), "--citations", citations)
+    assert code == 0, err
+    code, out, err = run(db_path, capsys, "verify", str(target))
+    assert code == 0, out + err
