@@ -58,18 +58,21 @@ DEFAULT_MIN_CONFIDENCE = 0.5
 
 _NOT_COUNTRY = "not_country"
 _PLACE_KINDS = frozenset({"capital", "city"})
-_WORD = re.compile(r"\w+")
+# A letter of a word: \w plus combining accents, so decomposed (NFD) text reads as words.
+_W = r"[\w\u0300-\u036f]"
+_NOT_AFTER_W = r"(?<![\w\u0300-\u036f])"
+_WORD = re.compile(rf"{_W}+")
 _HYPHEN_BREAK = re.compile(r"[-\u00ad\u2010][ \t]*\r?\n[ \t]*|\u00ad")
 _LIST_GAP = re.compile(r"\s*(?:[,;/&]|,?\s*(?:and|or)\b)\s*", re.IGNORECASE)
 _SPACES = re.compile(r"\s+")
 # The next word of a name, after what may stand between the words of one name: spaces
 # (any, including non-breaking and line breaks), hyphens and dashes, apostrophes, a
 # period ("St. Lucia"), an ampersand.
-_NEXT = re.compile(r"([\s\-\u2010\u2011\u2013\u2014'\u2019.&]{1,4})(\w+)")
+_NEXT = re.compile(rf"([\s\-\u2010\u2011\u2013\u2014'\u2019.&]{{1,4}})({_W}+)")
 # The rest of a word broken by a hyphen at the end of a line ("Ser-\nbia").
-_BROKEN_REST = re.compile(r"(?:[-\u00ad\u2010][ \t]*\r?\n[ \t]*|\u00ad)(\w+)")
+_BROKEN_REST = re.compile(rf"(?:[-\u00ad\u2010][ \t]*\r?\n[ \t]*|\u00ad)({_W}+)")
 # Whatever word follows a match, and the word before one.
-_FOLLOWING = re.compile(r"(\W{0,4}?)(\w+)")
+_FOLLOWING = re.compile(rf"(\W{{0,4}}?)({_W}+)")
 _PRECEDING = re.compile(r"(\w+)\W{1,4}$")
 # Words that may start a name: a capital (any script), or a name written in lower case.
 _CAPITAL_START = r"[A-Z\u00c0-\u00de\u0100-\u024f\u0370-\u03ff\u0400-\u042f\u0460-\u052f]"
@@ -165,8 +168,10 @@ class CountryTagger:
         )
         alternatives = "|".join(re.escape(w) for w in lower_starts)
         self._lower_starts = tuple(lower_starts)
-        self._capitalised = re.compile(rf"(?<!\w){_CAPITAL_START}\w*")
-        self._any_start = re.compile(rf"(?<!\w)(?:{_CAPITAL_START}\w*|(?:{alternatives})(?!\w))")
+        self._capitalised = re.compile(rf"{_NOT_AFTER_W}{_CAPITAL_START}{_W}*")
+        self._any_start = re.compile(
+            rf"{_NOT_AFTER_W}(?:{_CAPITAL_START}{_W}*|(?:{alternatives})(?!{_W}))"
+        )
 
     def _add(self, key: tuple[str, ...], alias: _Alias) -> None:
         if not key:

@@ -46,7 +46,7 @@ TERRITORY = "territory"
 _CODE = re.compile(r"^[A-Z]{2}$")
 _GROUP_ID = re.compile(r"^[a-z][a-z0-9_]{0,49}$")
 _BRACES = re.compile(r"\{([^{}]*)\}")
-_TOKEN = re.compile(r"\w+")
+_TOKEN = re.compile(r"[\w\u0300-\u036f]+")  # combining accents belong to their word
 _COUNTRY_FIELDS = {
     "name",
     "long_name",

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import itertools
 import random
+import unicodedata
 
 import pytest
 
@@ -131,6 +132,13 @@ def test_communities_named_with_two_words(tagger: CountryTagger) -> None:
 
 def test_accents_are_optional_in_the_text(tagger: CountryTagger) -> None:
     assert codes(tagger, "Turkiye and Cote d'Ivoire") == ["TR", "CI"]
+
+
+def test_decomposed_accents(tagger: CountryTagger) -> None:
+    text = unicodedata.normalize("NFD", "Türkiye, Priština, Shkodër and Niš")
+    found = tagger.tag(text)
+    assert [m.code for m in found] == ["TR", "XK", "AL", "RS"]
+    assert found[-1].evidence[0].text == unicodedata.normalize("NFD", "Niš")
 
 
 def test_all_caps_text(tagger: CountryTagger) -> None:
