@@ -5,12 +5,13 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
+from sqlalchemy import delete
 
 from briefer.domain.errors import NotFound
 from briefer.domain.search import SearchPage, SearchRequest
 from briefer.services.searching import facet_counts, search
 from briefer.store.library import Library
-from briefer.store.models import Passage, PassageTheme
+from briefer.store.models import Document, Passage, PassageCountry, PassageTheme
 from tests.search.conftest import Builder
 
 MIG = {"themes": ["migrant-smuggling"], "countries": ["RS", "BA"]}
@@ -382,3 +383,49 @@ def test_a_rolled_back_import_leaves_nothing_in_the_index(lib: Builder) -> None:
         session.add(PassageTheme(passage_id=passage.id, theme_id="asylum"))
         raise RuntimeError("killed mid-import")
     assert found(lib, "zanzibar") == set()
+
+
+def test_tag_changes_reach_the_filters_whatever_code_makes_them(lib: Builder) -> None:
+    """Theme and country filters run inside the full-text index: tag edits must show."""
+    library = lib.library
+    pid = lib.ids["d.1"]
+    assert "d.1" not in found(lib, "smuggling", countries=("AL",))
+    with library.session() as session:
+        session.execute(PassageCountry.__table__.insert().values(passage_id=pid, country_code="AL"))
+    assert "d.1" in found(lib, "smuggling", countries=("AL",))
+    with library.session() as session:
+        row = session.get(PassageCountry, (pid, "AL"))
+        assert row is not None
+        row.excluded = True  # a manual removal
+    assert "d.1" not in found(lib, "smuggling", countries=("AL",))
+    with library.session() as session:
+        session.execute(delete(PassageTheme).where(PassageTheme.passage_id == lib.ids["a.1"]))
+    assert found(lib, "smuggling", themes=("migration",)) == {"c.2"}
+
+
+def test_bulk_tag_changes_with_sync_suspended_then_refreshed(lib: Builder) -> None:
+    library = lib.library
+    first, last = lib.ids["a.1"], lib.ids["a.3"]
+    with library.session() as session:
+        connection = session.connection()
+        with library.search.tag_sync_suspended(connection):
+            connection.execute(delete(PassageTheme).where(PassageTheme.passage_id <= last))
+            connection.execute(
+                PassageTheme.__table__.insert().values(passage_id=first, theme_id="asylum")
+            )
+            library.search.refresh_tags(connection, first, last)
+    assert found(lib, themes=("asylum",)) == {"a.1", "b.2"}
+    # The triggers are back for ordinary edits.
+    with library.session() as session:
+        session.add(PassageTheme(passage_id=lib.ids["a.3"], theme_id="asylum"))
+    assert found(lib, themes=("asylum",)) == {"a.1", "a.3", "b.2"}
+
+
+def test_deleting_a_document_removes_its_passages_from_the_index(lib: Builder) -> None:
+    library = lib.library
+    with library.session() as session:
+        session.execute(delete(Document).where(Document.id == lib.ids["c"]))
+    assert found(lib, "beograd") == set()
+    with library.engine.connect() as connection:
+        rows = connection.exec_driver_sql("SELECT count(*) FROM passage_fts").scalar_one()
+    assert rows == 6

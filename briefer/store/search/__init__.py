@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterable
+from contextlib import AbstractContextManager
 from dataclasses import dataclass
 from typing import Any, Protocol
 
@@ -80,6 +81,12 @@ class SearchBackend(Protocol):
 
     def rebuild(self, connection: Connection) -> None:
         """Rebuild the whole index from the passage table (after a bulk load)."""
+
+    def tag_sync_suspended(self, connection: Connection) -> AbstractContextManager[None]:
+        """A block of bulk tag changes in which the index is not updated row by row."""
+
+    def refresh_tags(self, connection: Connection, first_id: int, last_id: int) -> None:
+        """Bring the index's view of the tags of passages first_id..last_id up to date."""
 
     def text_match(self, query: Node | None, filters: Filters | None = None) -> TextMatch | None:
         """The SQL pieces matching a parsed query, and any filters the backend can absorb.

@@ -23,7 +23,8 @@ stay correct whatever the folding rules become.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 
 from sqlalchemy import Connection, column, func, literal, literal_column, table, text
 
@@ -53,6 +54,15 @@ def _tags_of(passage_id: str) -> str:
 
 def _retag(passage_id: str) -> str:
     return f"UPDATE {FTS_TABLE} SET tags = {_tags_of(passage_id)} WHERE rowid = {passage_id};"
+
+
+def _trigger_names() -> list[str]:
+    names = [
+        f"{FTS_TABLE}_{tag_table}_{suffix}"
+        for tag_table in ("passage_theme", "passage_country")
+        for suffix in ("ai", "ad", "au")
+    ]
+    return names
 
 
 def _triggers() -> list[str]:
@@ -108,6 +118,32 @@ class SqliteFtsBackend:
         params = [{"id": i} for i in passage_ids]
         if params:
             connection.execute(text(f"DELETE FROM {FTS_TABLE} WHERE rowid = :id"), params)
+
+    @contextmanager
+    def tag_sync_suspended(self, connection: Connection) -> Iterator[None]:
+        """Bulk tag changes without the per-row triggers; the caller refreshes what it changed.
+
+        Re-tagging deletes and re-inserts millions of tag rows; with the triggers each row
+        would rewrite its passage's FTS row. Inside this block (use it within ONE
+        transaction, so no other writer slips in) the triggers are dropped, and recreated
+        on exit; call ``refresh_tags`` for the passages changed before leaving it.
+        """
+        for name in _trigger_names():
+            connection.execute(text(f"DROP TRIGGER IF EXISTS {name}"))
+        try:
+            yield
+        finally:
+            self.install(connection)
+
+    def refresh_tags(self, connection: Connection, first_id: int, last_id: int) -> None:
+        """Recompute the tag tokens of passages ``first_id..last_id`` (inclusive)."""
+        connection.execute(
+            text(
+                f"UPDATE {FTS_TABLE} SET tags = {_tags_of(f'{FTS_TABLE}.rowid')} "
+                f"WHERE rowid BETWEEN :first AND :last"
+            ),
+            {"first": first_id, "last": last_id},
+        )
 
     def rebuild(self, connection: Connection) -> None:
         """Drop and refill the index from the tables (one statement; fold runs in SQLite).
