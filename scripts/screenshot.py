@@ -1,8 +1,8 @@
 """Screenshot of the window: the sample library imported, a briefing in progress.
 
 Usage: ``QT_QPA_PLATFORM=offscreen python scripts/screenshot.py docs/screenshot.png``
-(``make screenshot``). Writes the given file at 1280x800 and, beside it, a
-``-1920x1080`` variant for checking the layout at a larger size.
+(``make screenshot``). Writes the given file at 1280x800, and a 1920x1080 variant in
+the temporary folder (its path is printed) for checking the layout at a larger size.
 """
 
 from __future__ import annotations
@@ -92,6 +92,8 @@ def main(argv: list[str]) -> int:
         workspace, briefing_id = build_library(folder)
         window = MainWindow(workspace)
         window.briefing.open_briefing(briefing_id)
+        window.show()
+        _settle(app)  # the facet lists load in the background
         # A filter and a query, as an analyst would have them.
         index = find_key(window.facets.themes, "firearms")
         if index.isValid():
@@ -102,9 +104,12 @@ def main(argv: list[str]) -> int:
             window.resize(width, height)
             window.show()
             _settle(app)
+            window.reset_layout()  # the offscreen screen is small: lay out for this size
+            _settle(app)
             view = window.results_view
             if window.results.rowCount():
-                view.setCurrentIndex(window.results.index(0, 0))
+                view.setCurrentIndex(window.results.index(1, 0))
+                window.preview.reload()
                 _settle(app)
             outline_view = window.briefing.view
             key_messages = window.outline.index(1, 0)
@@ -114,7 +119,8 @@ def main(argv: list[str]) -> int:
             out = (
                 target
                 if (width, height) == SIZES[0]
-                else target.with_name(f"{target.stem}-{width}x{height}{target.suffix}")
+                # the committed screenshot is the first size; the others go to the temp folder
+                else Path(tempfile.gettempdir()) / f"{target.stem}-{width}x{height}{target.suffix}"
             )
             window.grab().save(str(out))
             print(f"wrote {out} ({width}x{height})")

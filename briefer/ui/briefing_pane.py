@@ -16,6 +16,7 @@ from PySide6.QtWidgets import (
     QLabel,
     QMenu,
     QPlainTextEdit,
+    QPushButton,
     QToolButton,
     QTreeView,
     QVBoxLayout,
@@ -80,10 +81,8 @@ class BriefingPane(QWidget):
         )
         self.chooser.setMinimumContentsLength(16)
         self.chooser.activated.connect(self._chosen)
-        self.new_button = QToolButton()
-        self.new_button.setText("New briefing")
-        self.new_button.setToolTip("A new briefing, from a preset (Ctrl+N)")
-        self.new_button.setPopupMode(QToolButton.ToolButtonPopupMode.InstantPopup)
+        self.new_button = QPushButton("&New briefing")
+        self.new_button.setToolTip("A new briefing, blank or from a preset")
         self.new_menu = QMenu(self)
         self.new_button.setMenu(self.new_menu)
         self._fill_new_menu()
@@ -137,11 +136,20 @@ class BriefingPane(QWidget):
         self.hint.setWordWrap(True)
         layout.addWidget(self.hint)
 
-        delete = QAction("Delete", self.view)
-        delete.setShortcut(QKeySequence.StandardKey.Delete)
-        delete.setShortcutContext(Qt.ShortcutContext.WidgetShortcut)
-        delete.triggered.connect(self.delete_selected)
-        self.view.addAction(delete)
+        self.view.setContextMenuPolicy(Qt.ContextMenuPolicy.ActionsContextMenu)
+        for text, shortcut, slot in (
+            ("Add section\u2026", None, self.add_section),
+            ("Rename", "F2", self.rename_current),
+            ("Move up", "Alt+Up", lambda: self.move_selected(-1)),
+            ("Move down", "Alt+Down", lambda: self.move_selected(1)),
+            ("Delete", QKeySequence.StandardKey.Delete, self.delete_selected),
+        ):
+            action = QAction(text, self.view)
+            if shortcut is not None:
+                action.setShortcut(QKeySequence(shortcut))
+                action.setShortcutContext(Qt.ShortcutContext.WidgetShortcut)
+            action.triggered.connect(slot)
+            self.view.addAction(action)
         self._update_buttons()
 
     # --- briefings -------------------------------------------------------------------------
@@ -225,6 +233,65 @@ class BriefingPane(QWidget):
         if section_id is not None:
             self.view.setCurrentIndex(self.model.section_index(section_id))
         return section_id
+
+    def rename_current(self) -> None:
+        index = self.view.currentIndex()
+        if index.isValid() and self.model.flags(index) & Qt.ItemFlag.ItemIsEditable:
+            self.view.edit(index)
+
+    def move_selected(self, delta: int) -> bool:
+        """Alt+Up / Alt+Down: the current section, or the selected items, one step.
+
+        Items at the edge of their section step into the neighbouring section.
+        """
+        outline = self.model.outline
+        current = self.view.currentIndex()
+        if outline is None or not current.isValid():
+            return False
+        if current.internalId() == 0:
+            row = current.row()
+            target = row - 1 if delta < 0 else row + 2
+            if target < 0 or target > len(outline.sections):
+                return False
+            section_id = outline.sections[row].id
+            moved = self.model.moveRows(QModelIndex(), row, 1, QModelIndex(), target)
+            if moved:
+                self.view.setCurrentIndex(self.model.section_index(section_id))
+            return moved
+        section_row = current.internalId() - 1
+        section = outline.sections[section_row]
+        selected = sorted(
+            i.row()
+            for i in self.view.selectionModel().selectedIndexes()
+            if i.internalId() == section_row + 1
+        ) or [current.row()]
+        ids = [section.items[r].id for r in selected]
+        first, last = selected[0], selected[-1]
+        if delta < 0 and first > 0:
+            moved = self.model.move_items(ids, section.id, first - 1)
+        elif delta > 0 and last < len(section.items) - 1:
+            moved = self.model.move_items(ids, section.id, last + 2)
+        elif delta < 0 and section_row > 0:
+            before = outline.sections[section_row - 1]
+            moved = self.model.move_items(ids, before.id, len(before.items))
+        elif delta > 0 and section_row < len(outline.sections) - 1:
+            moved = self.model.move_items(ids, outline.sections[section_row + 1].id, 0)
+        else:
+            return False
+        if moved:
+            self.select_items(ids)
+        return moved
+
+    def select_items(self, item_ids: list[int]) -> None:
+        selection = self.view.selectionModel()
+        selection.clearSelection()
+        for n, item_id in enumerate(item_ids):
+            index = self.model.item_index(item_id)
+            if index.isValid():
+                flag = selection.SelectionFlag.Select
+                if n == 0:
+                    self.view.setCurrentIndex(index)
+                selection.select(index, flag)
 
     def delete_selected(self) -> None:
         indexes = self.view.selectionModel().selectedIndexes()

@@ -27,8 +27,8 @@ _SNIPPET_LINES = 3
 def mark_style(palette: QPalette) -> str:
     """Matched words: bold on a soft yellow that reads on light and dark palettes alike."""
     dark = palette.color(QPalette.ColorRole.Base).lightness() < 128
-    background = "#6b5a00" if dark else "#ffe98a"
-    return f"background-color: {background}; font-weight: 600;"
+    background, color = ("#6b5a00", "#ffffff") if dark else ("#ffe98a", "#000000")
+    return f"background-color: {background}; color: {color}; font-weight: 600;"
 
 
 class ResultDelegate(QStyledItemDelegate):
@@ -76,7 +76,7 @@ class ResultDelegate(QStyledItemDelegate):
             f'<div style="color:{text_color.name()}">'
             f"{snippet_html(hit.snippet, mark_style(palette))}</div>"
         )
-        snippet_height = line * _SNIPPET_LINES
+        snippet_height = int(min(document.size().height(), line * _SNIPPET_LINES))
         painter.translate(rect.topLeft())
         painter.setClipRect(QRectF(0, 0, rect.width(), snippet_height))
         context = QAbstractTextDocumentLayout.PaintContext()

@@ -227,6 +227,7 @@ def _facet_view(model: FacetModel, name: str) -> QTreeView:
     view.setModel(model)
     view.setHeaderHidden(True)
     view.setUniformRowHeights(True)
+    view.setIndentation(14)
     view.setAlternatingRowColors(False)
     header = view.header()
     header.setStretchLastSection(False)

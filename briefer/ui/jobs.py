@@ -16,6 +16,8 @@ from PySide6.QtCore import QObject, QRunnable, QThreadPool, Signal
 from briefer.domain.errors import BrieferError, Cancelled
 from briefer.domain.progress import CancelToken, Progress
 
+_RUNNING: set[Job] = set()
+
 
 class JobSignals(QObject):
     progress = Signal(int, int, str)  # done, total (-1 when unknown), message
@@ -39,10 +41,25 @@ class Job(QRunnable):
         self.cancel_token.cancel()
 
     def start(self, pool: QThreadPool | None = None) -> Job:
+        # Keep the job (and its signals object) alive until the GUI thread has heard how
+        # it ended; connected last, so this runs after the caller's own slots.
+        _RUNNING.add(self)
+        for signal in (self.signals.finished, self.signals.failed, self.signals.cancelled):
+            signal.connect(self._forget)
         (pool or QThreadPool.globalInstance()).start(self)
         return self
 
+    def _forget(self, *_args: Any) -> None:
+        _RUNNING.discard(self)
+
     def run(self) -> None:  # runs on a worker thread
+        try:
+            self._run()
+        except RuntimeError as exc:  # the signals object is gone: the window was closed
+            if "deleted" not in str(exc):
+                raise
+
+    def _run(self) -> None:
         signals = self.signals
         try:
             generator = self._make(self.cancel_token)
@@ -51,8 +68,8 @@ class Job(QRunnable):
                 try:
                     value = next(generator)
                 except StopIteration as stop:
-                    signals.finished.emit(stop.value)
-                    return
+                    result = stop.value
+                    break
                 if isinstance(value, Progress):
                     signals.progress.emit(
                         value.done, -1 if value.total is None else value.total, value.message
@@ -61,11 +78,21 @@ class Job(QRunnable):
                     signals.item.emit(value)
         except Cancelled:
             signals.cancelled.emit()
+            return
         except BrieferError as exc:
             signals.failed.emit(str(exc))
+            return
+        except RuntimeError as exc:
+            if "deleted" in str(exc):
+                raise  # the window is gone: nobody to tell
+            traceback.print_exc()
+            signals.failed.emit(f"unexpected error: RuntimeError: {exc}")
+            return
         except Exception as exc:  # a bug: show it rather than lose it silently
             traceback.print_exc()
             signals.failed.emit(f"unexpected error: {type(exc).__name__}: {exc}")
+            return
+        signals.finished.emit(result)
 
 
 def call_in_background(function: Callable[[], Any]) -> Job:

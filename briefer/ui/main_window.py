@@ -27,6 +27,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from briefer.paths import resources_dir
 from briefer.services.workspace import SearchRequest, Workspace
 from briefer.ui.briefing_pane import BriefingPane
 from briefer.ui.delegates import ResultDelegate
@@ -41,7 +42,7 @@ from briefer.ui.results_model import PassageIdRole, ResultsModel
 ORGANIZATION = "Briefer"
 APPLICATION = "Briefer"
 SEARCH_DELAY_MS = 250
-ICONS = Path(__file__).resolve().parents[2] / "resources" / "icons"
+ICONS = resources_dir() / "icons"
 
 
 def app_icon() -> QIcon:
@@ -99,6 +100,7 @@ class MainWindow(QMainWindow):
         self.export_dialog: ExportDialog | None = None
         self.last_error = ""
         self._library_jobs: set[Job] = set()
+        self._sized = False
 
         # Models.
         self.results = ResultsModel(workspace, self)
@@ -180,14 +182,14 @@ class MainWindow(QMainWindow):
         self.splitter.addWidget(self.facets)
         self.splitter.addWidget(self.middle)
         self.splitter.addWidget(self.briefing)
-        self.splitter.setStretchFactor(0, 1)
-        self.splitter.setStretchFactor(1, 3)
-        self.splitter.setStretchFactor(2, 2)
+        # Extra width is shared a quarter to the filters, a third to the briefing.
+        for index, share in enumerate((25, 42, 33)):
+            self.splitter.setStretchFactor(index, share)
         self.facets.setMinimumWidth(240)
         self.briefing.setMinimumWidth(300)
         for index in range(3):
             self.splitter.setCollapsible(index, False)
-        self.splitter.setSizes([300, 560, 420])
+        self.splitter.setSizes([320, 540, 420])
         self.middle.setSizes([450, 300])
         central = QWidget()
         layout = QVBoxLayout(central)
@@ -256,7 +258,7 @@ class MainWindow(QMainWindow):
         self.add_section_action = self._action(
             "Add &section\u2026", self.briefing.add_section, "Ctrl+Shift+N"
         )
-        self.rename_action = self._action("&Rename section", self._rename_current, "F2")
+        self.rename_action = self._action("&Rename\tF2", self.briefing.rename_current)
         self.focus_outline_action = self._action(
             "Go to the &outline", self.briefing.view.setFocus, "Ctrl+2"
         )
@@ -274,7 +276,10 @@ class MainWindow(QMainWindow):
             self.export_action,
         ):
             briefing_menu.addAction(action)
+        self.reset_layout_action = self._action("Reset the &layout", self.reset_layout)
         view_menu = bar.addMenu("&View")
+        view_menu.addAction(self.reset_layout_action)
+        view_menu.addSeparator()
         for action in (
             self.focus_filters_action,
             self.focus_results_action,
@@ -323,12 +328,6 @@ class MainWindow(QMainWindow):
             return
         if self.briefing.add_passages(ids):
             self.statusBar().showMessage(f"Added {len(ids)} passage(s) to the briefing", 4000)
-
-    def _rename_current(self) -> None:
-        view = self.briefing.view
-        index = view.currentIndex()
-        if index.isValid():
-            view.edit(index)
 
     # --- library views ---------------------------------------------------------------------
 
@@ -489,7 +488,8 @@ class MainWindow(QMainWindow):
         for name, splitter in (("window/splitter", self.splitter), ("window/middle", self.middle)):
             state = self.settings.value(name)
             if isinstance(state, QByteArray):
-                splitter.restoreState(state)
+                restored = splitter.restoreState(state)
+                self._sized = self._sized or (restored and splitter is self.splitter)
         last = self.settings.value("briefing/last")
         briefings = [b.id for b in self.workspace.briefings()]
         try:
@@ -500,6 +500,17 @@ class MainWindow(QMainWindow):
             wanted = briefings[0] if briefings else None
         if wanted is not None:
             self.briefing.open_briefing(wanted)
+
+    def showEvent(self, event) -> None:  # type: ignore[no-untyped-def]
+        super().showEvent(event)
+        if not self._sized:  # first show without remembered sizes: a quarter for the filters
+            self._sized = True
+            QTimer.singleShot(0, self.reset_layout)
+
+    def reset_layout(self) -> None:
+        """A quarter of the width for the filters, a third for the briefing."""
+        width = self.splitter.width()
+        self.splitter.setSizes([width * 25 // 100, width * 42 // 100, width * 33 // 100])
 
     def save_settings(self) -> None:
         self.settings.setValue("window/geometry", self.saveGeometry())

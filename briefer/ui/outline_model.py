@@ -516,7 +516,7 @@ class OutlineModel(QAbstractItemModel):
                 return self._move_sections(payload.sections, at)
             target = self._target(row, parent)
             assert target is not None
-            return self._move_items(payload.items, *target)
+            return self.move_items(payload.items, *target)
         target = self._target(row, parent)
         if target is None:  # an empty briefing: the first drop makes a section
             section_id = self.default_section_id()
@@ -546,7 +546,7 @@ class OutlineModel(QAbstractItemModel):
         before = sections[row - 1]
         return before.id, len(before.items)
 
-    def _move_items(self, item_ids: list[int], section_id: int, position: int) -> bool:
+    def move_items(self, item_ids: list[int], section_id: int, position: int) -> bool:
         assert self.outline is not None
         current = [i.id for i in self.outline.section(section_id).items]
         moving = [i for i in item_ids if self._section_of_item(i) is not None]
@@ -599,7 +599,7 @@ class OutlineModel(QAbstractItemModel):
             return False
         target = self.outline.sections[destinationParent.row()]
         position = destinationChild if destinationChild >= 0 else len(target.items)
-        return self._move_items(ids, target.id, position)
+        return self.move_items(ids, target.id, position)
 
 
 def _short(text: str) -> str:

@@ -219,15 +219,15 @@ class PreviewPane(QWidget):
         detail = view.passage
         document = detail.document
         meeting = document.meeting
-        facts = [f"<b>{html.escape(document.title or document.file)}</b>"]
+        title = document.title or document.file
+        facts = [f"<b>{html.escape(title)}</b>"]
         if meeting is not None:
             when = meeting.start_date.isoformat() if meeting.start_date else "date unknown"
             if meeting.end_date and meeting.end_date != meeting.start_date:
                 when += f" \u2013 {meeting.end_date.isoformat()}"
             name = meeting.title or meeting.series or "Meeting"
-            facts.append(
-                f"{html.escape(name)}, {html.escape(meeting.city or 'place unknown')}, {when}"
-            )
+            parts = ["Meeting" if name == title else name, meeting.city or "place unknown", when]
+            facts.append(html.escape(", ".join(parts)))
         else:
             facts.append("<i>Meeting unknown \u2014 fill it in under Meeting</i>")
         source = [document.file, document.format.upper()]

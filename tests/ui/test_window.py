@@ -341,3 +341,38 @@ def test_shortcuts(qtbot, make_window, library_file: Path) -> None:
     assert "Ctrl+Shift+Z" in [s.toString() for s in window.redo_action.shortcuts()]
     window.find_action.trigger()
     assert window.search_box.hasFocus() or QApplication.focusWidget() is window.search_box
+
+
+def test_keyboard_moves_in_the_outline(qtbot, make_window, library_file: Path) -> None:
+    window = make_window(library_file)
+    bid = window.briefing.new_briefing("ministerial-meeting-brief", title="Keys")
+    ids = [h.passage_id for h in window.results.hits[:3]]
+    pane = window.briefing
+    window.outline.add_quotes(ids, window.outline.index(0, 0).data(IdRole))
+    pane.view.setFocus()
+    pane.view.setCurrentIndex(window.outline.index(0, 0, window.outline.index(0, 0)))
+    qtbot.keyClick(pane.view, Qt.Key.Key_Down, Qt.KeyboardModifier.AltModifier)
+    assert [i.passage_id for i in window.workspace.outline(bid).sections[0].items] == [
+        ids[1],
+        ids[0],
+        ids[2],
+    ]
+    # The last item steps down into the next section.
+    pane.view.setCurrentIndex(window.outline.index(2, 0, window.outline.index(0, 0)))
+    assert pane.move_selected(1)
+    stored = window.workspace.outline(bid)
+    assert [i.passage_id for i in stored.sections[1].items] == [ids[2]]
+    # A section moves up with Alt+Up.
+    headings = [s.heading for s in stored.sections]
+    pane.view.setCurrentIndex(window.outline.index(2, 0))
+    qtbot.keyClick(pane.view, Qt.Key.Key_Up, Qt.KeyboardModifier.AltModifier)
+    moved = [s.heading for s in window.workspace.outline(bid).sections]
+    assert moved == [headings[0], headings[2], headings[1], *headings[3:]]
+    # Delete removes the current section and its items; Ctrl+Z brings them back.
+    pane.view.setCurrentIndex(window.outline.index(0, 0))
+    qtbot.keyClick(pane.view, Qt.Key.Key_Delete)
+    assert len(window.workspace.outline(bid).sections) == len(headings) - 1
+    window.undo_action.trigger()
+    restored = window.workspace.outline(bid)
+    assert [s.heading for s in restored.sections] == moved
+    assert [i.passage_id for i in restored.sections[0].items] == [ids[1], ids[0]]
