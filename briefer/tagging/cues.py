@@ -26,7 +26,8 @@ from functools import lru_cache
 from itertools import accumulate, product
 from typing import NamedTuple
 
-WORD = r"[^\W_]+"
+# Letters and digits, but not superscript footnote markers glued to words ("region¹").
+WORD = r"[^\W_\u00b2\u00b3\u00b9\u2070-\u209f]+"
 # A token may continue across a hyphenated line break or a soft hyphen.
 TOKEN_RE = re.compile(rf"{WORD}(?:(?:\u00ad|-[ \t]*\r?\n[ \t]*){WORD})*")
 _JOINER_RE = re.compile(r"\u00ad|-[ \t]*\r?\n[ \t]*")
