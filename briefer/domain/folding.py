@@ -93,9 +93,14 @@ def word_spans(text: str) -> Iterator[tuple[int, int, str]]:
     one span per folded part, all covering the same original word.
     """
     for match in _WORD.finditer(text):
-        for key in fold_tokens(match.group()):
+        word = match.group()
+        if word.isascii():  # most words: one token, folding is lower case
+            yield match.start(), match.end(), word.lower()
+            continue
+        for key in fold_tokens(word):
             yield match.start(), match.end(), key
 
 
 # Words of the original text: letters and digits with any combining marks that follow them.
-_WORD = re.compile(r"(?:[^\W_][\u0300-\u036f\u0483-\u0489]*)+")
+_MARKS = "\u0300-\u036f\u0483-\u0489"
+_WORD = re.compile(rf"[^\W_]+(?:[{_MARKS}]+[^\W_]*)*")

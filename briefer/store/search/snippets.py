@@ -17,10 +17,6 @@ OPEN, CLOSE = "[[", "]]"
 ELLIPSIS = "…"
 
 
-def _matches(key: str, word: str, prefix: bool) -> bool:
-    return key.startswith(word) if prefix else key == word
-
-
 def matched_spans(text: str, terms: Sequence[Term]) -> list[tuple[int, int]]:
     """Character spans of the original text that match a term, in text order, merged.
 
@@ -28,16 +24,20 @@ def matched_spans(text: str, terms: Sequence[Term]) -> list[tuple[int, int]]:
     that folds into several parts (``[[co-operation]]``).
     """
     words = list(word_spans(text))
-    keys = [key for _s, _e, key in words]
+    positions: dict[str, list[int]] = {}
+    for i, (_start, _end, key) in enumerate(words):
+        positions.setdefault(key, []).append(i)
     found: list[tuple[int, int]] = []
     for term in terms:
-        size = len(term.words)
-        for i in range(len(keys) - size + 1):
-            if all(
-                _matches(keys[i + j], w, term.prefix and j == size - 1)
-                for j, w in enumerate(term.words)
-            ):
-                found.append((words[i][0], words[i + size - 1][1]))
+        *head, last = term.words
+        if term.prefix:
+            ends = sorted(i for key, at in positions.items() if key.startswith(last) for i in at)
+        else:
+            ends = positions.get(last, [])
+        for end in ends:
+            start = end - len(head)
+            if start >= 0 and all(words[start + j][2] == w for j, w in enumerate(head)):
+                found.append((words[start][0], words[end][1]))
     spans: list[tuple[int, int]] = []
     for start, end in sorted(found):
         if spans and start <= spans[-1][1]:
