@@ -266,13 +266,11 @@ class FacetsPane(QWidget):
             edit.setEnabled(False)
         self.use_from.toggled.connect(self.date_from.setEnabled)
         self.use_to.toggled.connect(self.date_to.setEnabled)
-        for signal in (
-            self.use_from.toggled,
-            self.use_to.toggled,
-            self.date_from.dateChanged,
-            self.date_to.dateChanged,
-        ):
-            signal.connect(self._dates_changed)
+        # Slots of exact arity (PySide mishandles references with ``*args`` slots).
+        self.use_from.toggled.connect(lambda _on: self._dates_changed())
+        self.use_to.toggled.connect(lambda _on: self._dates_changed())
+        self.date_from.dateChanged.connect(lambda _date: self._dates_changed())
+        self.date_to.dateChanged.connect(lambda _date: self._dates_changed())
         self.clear_button = QPushButton("Clear filters")
         self.clear_button.setToolTip("Uncheck every filter and forget the dates")
         self.clear_button.clicked.connect(self.clear)
@@ -332,7 +330,7 @@ class FacetsPane(QWidget):
         if not self._quiet:
             self.changed.emit()
 
-    def _dates_changed(self, *_args: object) -> None:
+    def _dates_changed(self) -> None:
         self._update_summary()
         if not self._quiet:
             self.changed.emit()

@@ -43,14 +43,14 @@ class Job(QRunnable):
     def start(self, pool: QThreadPool | None = None) -> Job:
         # Keep the job (and its signals object) alive until the GUI thread has heard how
         # it ended; connected last, so this runs after the caller's own slots.
+        # (Slots of exact arity: a ``*args`` slot on an ``object`` signal makes PySide 6.12
+        # drop a reference to the value each time, which crashes once the value is None.)
         _RUNNING.add(self)
-        for signal in (self.signals.finished, self.signals.failed, self.signals.cancelled):
-            signal.connect(self._forget)
+        self.signals.finished.connect(lambda _value: _RUNNING.discard(self))
+        self.signals.failed.connect(lambda _message: _RUNNING.discard(self))
+        self.signals.cancelled.connect(lambda: _RUNNING.discard(self))
         (pool or QThreadPool.globalInstance()).start(self)
         return self
-
-    def _forget(self, *_args: Any) -> None:
-        _RUNNING.discard(self)
 
     def run(self) -> None:  # runs on a worker thread
         try:
