@@ -4,7 +4,8 @@ Passages are read in batches by id; each batch's automatic links are swapped for
 ones in one short transaction, so searches keep running (SQLite WAL: readers are never
 blocked by the writer) and a cancel, checked between batches, keeps the batches done.
 Manual tags and manual removals are never touched: the delete spares them and the
-insert skips any passage and key that already has a row.
+insert skips any passage and key that already has a row. The search index's copy of the
+tags is refreshed once per batch (its per-row triggers are suspended for the batch).
 
 Tagging is the slow part, so large libraries are tagged by worker processes (one per
 core) while this process reads and writes; each worker builds its own tagger from the
@@ -99,9 +100,14 @@ def retag(
     try:
         for batch in tagged:
             with library.session() as session:
-                _replace(session, PassageTheme, batch, batch.themes)
-                if report.countries_refreshed:
-                    _replace(session, PassageCountry, batch, batch.countries)
+                connection = session.connection()
+                # The search index keeps each passage's tags; rather than letting its
+                # triggers rewrite an index row per tag row, refresh the batch once.
+                with library.search.tag_sync_suspended(connection):
+                    _replace(session, PassageTheme, batch, batch.themes)
+                    if report.countries_refreshed:
+                        _replace(session, PassageCountry, batch, batch.countries)
+                    library.search.refresh_tags(connection, batch.first, batch.last)
             report.passages += batch.count
             report.theme_links += len(batch.themes)
             report.country_links += len(batch.countries)

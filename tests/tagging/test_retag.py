@@ -416,3 +416,27 @@ def test_worker_processes_tag_like_this_process(ready: Library) -> None:
     assert in_workers == {pid: themes_of(ready, pid) for pid in passage_ids(ready)}
     assert "migrant-smuggling" not in in_workers[first]
     assert "corruption" in in_workers[second]
+
+
+def test_search_filters_see_the_tags_retag_wrote(ready: Library) -> None:
+    from briefer.domain.search import SearchRequest
+    from briefer.services.searching import search
+
+    add_document(ready)
+    with ready.session() as session:
+        ready.search.index(
+            session.connection(), [(p.id, p.text) for p in session.scalars(select(Passage))]
+        )
+        add_theme(session, "aerial-threats", "Aerial threats", parent="resilience")
+        set_cue(session, "aerial-threats", "drone")
+    before = search(ready, SearchRequest(themes=("aerial-threats",)))
+    assert before.total == 0
+    run_retag(ready)
+    after = search(ready, SearchRequest(themes=("aerial-threats",)))
+    assert [hit.passage_id for hit in after.hits] == [passage_ids(ready)[3]]
+    smuggling = search(ready, SearchRequest(query="smuggling", themes=("migration",)))
+    assert smuggling.total == 1
+    # The index's triggers are back after re-tagging: a manual tag shows up at once.
+    with ready.session() as session:
+        set_passage_tag(session, passage_ids(ready)[4], theme="corruption")
+    assert search(ready, SearchRequest(themes=("corruption",))).total == 1
