@@ -18,7 +18,7 @@ from briefer.briefing.outline import BriefingOutline, ItemOutline
 from briefer.briefing.presets import list_presets
 from briefer.cli.context import CliContext
 from briefer.cli.output import emit_json, emit_table
-from briefer.domain.search import SearchRequest
+from briefer.cli.search_commands import filter_options, request_from_options
 from briefer.services import briefings as ops
 from briefer.services.briefing_build import DEFAULT_LIMIT, build_briefing, file_quotes
 from briefer.services.briefing_export import FORMATS, compose_briefing, write_briefing_document
@@ -416,14 +416,8 @@ def export_command(
 
 
 @click.command("build")
-@click.argument("query", required=False, default="")
-@click.option("--theme", "themes", multiple=True, metavar="ID", help="Theme (and its children).")
-@click.option("--country", "countries", multiple=True, metavar="CODE", help="Country or group:ID.")
-@click.option("--meeting", "meetings", multiple=True, type=int, metavar="ID", help="Meeting id.")
-@click.option(
-    "--from", "date_from", type=click.DateTime(["%Y-%m-%d"]), help="From date (YYYY-MM-DD)."
-)
-@click.option("--to", "date_to", type=click.DateTime(["%Y-%m-%d"]), help="To date (YYYY-MM-DD).")
+@click.argument("query", nargs=-1)
+@filter_options
 @click.option(
     "--limit",
     type=click.IntRange(min=1),
@@ -443,12 +437,12 @@ def export_command(
 @click.pass_context
 def build_command(
     ctx: click.Context,
-    query: str,
+    query: tuple[str, ...],
     themes: tuple[str, ...],
     countries: tuple[str, ...],
     meetings: tuple[int, ...],
-    date_from: dt.datetime | None,
-    date_to: dt.datetime | None,
+    date_from: dt.date | None,
+    date_to: dt.date | None,
     limit: int,
     title: str,
     group_by: str,
@@ -459,16 +453,17 @@ def build_command(
     kosovo_footnote: bool,
     as_json: bool,
 ) -> None:
-    """Build a briefing from a search (same filters as `briefer search`), store it, export it."""
+    """Build a briefing from a search (same query and filters as `briefer search`), store it
+    and export it."""
     fmt = _format_for(fmt, output)
     library = _library(ctx)
-    request = SearchRequest(
-        query=query,
+    request = request_from_options(
+        query,
         themes=themes,
         countries=countries,
         meetings=meetings,
-        date_from=date_from.date() if date_from else None,
-        date_to=date_to.date() if date_to else None,
+        date_from=date_from,
+        date_to=date_to,
     )
     result = build_briefing(
         library,

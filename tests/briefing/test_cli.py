@@ -350,3 +350,40 @@ def test_exported_quotes_verify_against_the_library(
     assert code == 0, err
     code, out, err = run(db_path, capsys, "verify", str(target))
     assert code == 0, out + err
+
+
+def test_build_takes_the_query_and_filters_of_search(
+    db_path: Path, tmp_path: Path, data: Corpus, capsys: pytest.CaptureFixture[str]
+) -> None:
+    pytest.importorskip("briefer.writers")
+    # Unquoted words, as `briefer search` takes them; YYYY dates mean whole years.
+    result = run_json(
+        db_path,
+        capsys,
+        "build",
+        "prevent",
+        "radicalisation",
+        "--from",
+        "2016",
+        "--to",
+        "2016",
+        "--title",
+        "T",
+        "-o",
+        str(tmp_path / "t.docx"),
+    )
+    assert result["matched"] == 1  # type: ignore[index]
+    code, _, err = run(
+        db_path,
+        capsys,
+        "build",
+        "--from",
+        "2017",
+        "--to",
+        "2016",
+        "--title",
+        "T",
+        "-o",
+        str(tmp_path / "u.docx"),
+    )
+    assert code == 2 and "is after --to" in err
