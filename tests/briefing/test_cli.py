@@ -387,3 +387,16 @@ def test_build_takes_the_query_and_filters_of_search(
         str(tmp_path / "u.docx"),
     )
     assert code == 2 and "is after --to" in err
+
+
+def test_export_to_an_unwritable_place_is_a_one_line_error(
+    db_path: Path, tmp_path: Path, data: Corpus, capsys: pytest.CaptureFixture[str]
+) -> None:
+    pytest.importorskip("briefer.writers")
+    run(db_path, capsys, "briefing", "new", "Brief")
+    blocker = tmp_path / "file"
+    blocker.write_text("not a folder")
+    code, _, err = run(db_path, capsys, "export", "1", "-o", str(blocker / "brief.docx"))
+    assert code == 1
+    assert err.startswith(f"briefer: {blocker / 'brief.docx'}")
+    assert len(err.strip().splitlines()) == 1
