@@ -6,7 +6,7 @@ makes it undoable). The note editor commits when it loses focus or the selection
 
 from __future__ import annotations
 
-from PySide6.QtCore import QModelIndex, Qt, Signal
+from PySide6.QtCore import QModelIndex, Qt, QTimer, Signal
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -24,7 +24,10 @@ from PySide6.QtWidgets import (
 )
 
 from briefer.domain.errors import BrieferError
+from briefer.services.workspace import UpdateBriefing
 from briefer.ui.outline_model import IdRole, IntroRole, KindRole, NoteRole, OutlineModel
+
+NOTE_SAVE_DELAY_MS = 1500
 
 
 class NoteEdit(QPlainTextEdit):
@@ -115,6 +118,12 @@ class BriefingPane(QWidget):
         self.note.setMaximumHeight(90)
         self.note.committed.connect(self.commit_note)
         self._note_target: tuple[str, int] | None = None
+        # Typing is stored after a short pause too, so a crash loses at most that pause.
+        self.note_timer = QTimer(self)
+        self.note_timer.setSingleShot(True)
+        self.note_timer.setInterval(NOTE_SAVE_DELAY_MS)
+        self.note_timer.timeout.connect(self.commit_note)
+        self.note.textChanged.connect(self._note_typed)
 
         top = QHBoxLayout()
         top.addWidget(QLabel("<b>Briefing</b>"))
@@ -194,6 +203,21 @@ class BriefingPane(QWidget):
             return None
         self.open_briefing(change.briefing_id)
         return change.briefing_id
+
+    def rename_briefing(self, title: str | None = None) -> bool:
+        outline = self.model.outline
+        if outline is None:
+            return False
+        if title is None:
+            title, ok = QInputDialog.getText(self, "Rename briefing", "Title:", text=outline.title)
+            if not ok:
+                return False
+        if not title.strip() or title.strip() == outline.title:
+            return False
+        op = UpdateBriefing(outline.id, (("title", title.strip()),), label="Rename briefing")
+        done = self.model.apply(op) is not None
+        self.refresh_list()
+        return done
 
     # --- the outline -----------------------------------------------------------------------
 
@@ -330,7 +354,12 @@ class BriefingPane(QWidget):
             self.note_label.setText("Analyst note on this item")
             self.note.setPlainText(index.data(NoteRole) or "")
 
+    def _note_typed(self) -> None:
+        if self.note.hasFocus():
+            self.note_timer.start()
+
     def commit_note(self) -> None:
+        self.note_timer.stop()
         target = self._note_target
         if target is None or self.model.outline is None:
             return

@@ -255,6 +255,9 @@ class MainWindow(QMainWindow):
             lambda: self.briefing.new_briefing(None),
             QKeySequence.StandardKey.New,
         )
+        self.rename_briefing_action = self._action(
+            "Rena&me briefing\u2026", lambda: self.briefing.rename_briefing()
+        )
         self.add_section_action = self._action(
             "Add &section\u2026", self.briefing.add_section, "Ctrl+Shift+N"
         )
@@ -271,6 +274,7 @@ class MainWindow(QMainWindow):
         briefing_menu.addAction(self.new_briefing_action)
         briefing_menu.addMenu(self.briefing.new_menu).setText("New &from preset")
         for action in (
+            self.rename_briefing_action,
             self.add_section_action,
             self.rename_action,
             self.export_action,

@@ -376,3 +376,48 @@ def test_keyboard_moves_in_the_outline(qtbot, make_window, library_file: Path) -
     restored = window.workspace.outline(bid)
     assert [s.heading for s in restored.sections] == moved
     assert [i.passage_id for i in restored.sections[0].items] == [ids[1], ids[0]]
+
+
+def test_notes_are_stored_while_typing_and_briefings_switch(
+    qtbot, make_window, library_file: Path
+) -> None:
+    window = make_window(library_file)
+    pane = window.briefing
+    first = pane.new_briefing("ministerial-meeting-brief", title="First")
+    window.outline.add_quotes(
+        [window.results.hits[0].passage_id], window.outline.index(0, 0).data(IdRole)
+    )
+    item = window.outline.index(0, 0, window.outline.index(0, 0))
+    pane.view.setCurrentIndex(item)
+    pane.note.setFocus()
+    pane.note.setPlainText("Ask the desk about the date")
+    assert pane.note_timer.isActive()  # stored after a pause, without leaving the field
+    qtbot.waitUntil(
+        lambda: (
+            window.workspace.outline(first).sections[0].items[0].note
+            == "Ask the desk about the date"
+        ),
+        timeout=5000,
+    )
+    # An introduction on a section, committed when the selection moves.
+    pane.view.setFocus()
+    pane.view.setCurrentIndex(window.outline.index(1, 0))
+    pane.note.setPlainText("The three messages the minister should land.")
+    pane.view.setCurrentIndex(window.outline.index(2, 0))
+    assert window.workspace.outline(first).sections[1].intro == (
+        "The three messages the minister should land."
+    )
+
+    assert pane.rename_briefing("First, renamed")
+    assert window.workspace.outline(first).title == "First, renamed"
+    assert "First, renamed" in pane.chooser.currentText()
+
+    second = pane.new_briefing(None, title="Second")
+    assert window.outline.briefing_id == second
+    assert window.undo_action.isEnabled() is False  # each briefing has its own history
+    pane.open_briefing(first)
+    window.undo_action.trigger()  # the rename
+    assert window.workspace.outline(first).title == "First"
+    window.undo_action.trigger()  # the introduction
+    assert window.workspace.outline(first).sections[1].intro is None
+    assert window.workspace.outline(second).title == "Second"
