@@ -25,6 +25,7 @@ from PySide6.QtWidgets import (
 
 from briefer.domain.errors import BrieferError
 from briefer.services.workspace import UpdateBriefing
+from briefer.ui.delegates import OutlineDelegate
 from briefer.ui.outline_model import IdRole, IntroRole, KindRole, NoteRole, OutlineModel
 
 NOTE_SAVE_DELAY_MS = 1500
@@ -92,6 +93,7 @@ class BriefingPane(QWidget):
 
         self.view = OutlineView()
         self.view.setModel(model)
+        self.view.setItemDelegate(OutlineDelegate(self.view))
         model.outlineReloaded.connect(self._after_reload)
         self.view.selectionModel().currentChanged.connect(self._current_changed)
 
@@ -348,10 +350,14 @@ class BriefingPane(QWidget):
         if index.data(KindRole) == "section":
             self._note_target = ("section", index.data(IdRole))
             self.note_label.setText("Introduction to this section")
+            self.note.setPlaceholderText(
+                "An introduction printed under the heading (saved as you type)"
+            )
             self.note.setPlainText(index.data(IntroRole) or "")
         else:
             self._note_target = ("item", index.data(IdRole))
             self.note_label.setText("Analyst note on this item")
+            self.note.setPlaceholderText("A note printed with this item (saved as you type)")
             self.note.setPlainText(index.data(NoteRole) or "")
 
     def _note_typed(self) -> None:

@@ -18,6 +18,9 @@ from PySide6.QtGui import (
 from PySide6.QtWidgets import QApplication, QStyle, QStyledItemDelegate, QStyleOptionViewItem
 
 from briefer.services.workspace import SearchHit
+from briefer.ui.outline_model import CitationRole as OUTLINE_CITATION_ROLE
+from briefer.ui.outline_model import KindRole as OUTLINE_KIND_ROLE
+from briefer.ui.outline_model import NoteRole as OUTLINE_NOTE_ROLE
 from briefer.ui.results_model import HitRole, hit_meta, snippet_html
 
 _PAD = 6
@@ -122,4 +125,65 @@ class ResultDelegate(QStyledItemDelegate):
             painter.setPen(palette.color(QPalette.ColorRole.Text))
             painter.drawText(chip, Qt.AlignmentFlag.AlignCenter, label)
             x += width + 4
+        painter.restore()
+
+
+class OutlineDelegate(QStyledItemDelegate):
+    """Outline rows: a quote on one line with its citation (and note) below, muted."""
+
+    def sizeHint(
+        self, option: QStyleOptionViewItem, index: QModelIndex | QPersistentModelIndex
+    ) -> QSize:
+        size = super().sizeHint(option, index)
+        if index.data(OUTLINE_KIND_ROLE) == "quote":
+            line = QFontMetrics(option.font).lineSpacing()
+            return QSize(size.width(), line * 2 + 6)
+        return size
+
+    def paint(
+        self,
+        painter: QPainter,
+        option: QStyleOptionViewItem,
+        index: QModelIndex | QPersistentModelIndex,
+    ) -> None:
+        if index.data(OUTLINE_KIND_ROLE) != "quote":
+            super().paint(painter, option, index)
+            return
+        painter.save()
+        style = option.widget.style() if option.widget else QApplication.style()
+        style.drawPrimitive(
+            QStyle.PrimitiveElement.PE_PanelItemViewItem, option, painter, option.widget
+        )
+        selected = bool(option.state & QStyle.StateFlag.State_Selected)
+        palette = option.palette
+        text_color = palette.color(
+            QPalette.ColorRole.HighlightedText if selected else QPalette.ColorRole.Text
+        )
+        muted = QColor(text_color)
+        muted.setAlphaF(0.7)
+        metrics = QFontMetrics(option.font)
+        line = metrics.lineSpacing()
+        rect = option.rect.adjusted(4, 3, -4, -3)
+        painter.setPen(text_color)
+        quote = metrics.elidedText(
+            str(index.data(Qt.ItemDataRole.DisplayRole) or ""),
+            Qt.TextElideMode.ElideRight,
+            rect.width(),
+        )
+        painter.drawText(
+            rect.left(), rect.top(), rect.width(), line, Qt.AlignmentFlag.AlignLeft, quote
+        )
+        below = f"\u2014 {index.data(OUTLINE_CITATION_ROLE) or ''}"
+        note = index.data(OUTLINE_NOTE_ROLE)
+        if note:
+            below = f"\u270e {note}   {below}"
+        painter.setPen(muted)
+        painter.drawText(
+            rect.left(),
+            rect.top() + line,
+            rect.width(),
+            line,
+            Qt.AlignmentFlag.AlignLeft,
+            metrics.elidedText(below, Qt.TextElideMode.ElideRight, rect.width()),
+        )
         painter.restore()
