@@ -53,13 +53,15 @@ class ThemeTagger:
             positives, negatives = by_theme.setdefault(cue.theme, ([], []))
             (negatives if cue.negative else positives).append(hit)
         matches = []
+        cues, threshold = self._cues, self.threshold - 1e-9
         for theme_index, (positives, negatives) in by_theme.items():
+            if sum({hit.cue: cues[hit.cue].weight for hit in positives}.values()) < threshold:
+                continue  # cannot reach the threshold, whatever overlaps are removed
             kept = _outermost(_outside(positives, negatives))
             if not kept:
                 continue
-            weights = {hit.cue: self._cues[hit.cue].weight for hit in kept}
-            score = sum(weights.values())
-            if score + 1e-9 < self.threshold:
+            score = sum({hit.cue: cues[hit.cue].weight for hit in kept}.values())
+            if score < threshold:
                 continue
             matches.append(
                 ThemeMatch(
