@@ -48,8 +48,10 @@ def _row(
     name = QStandardItem(label)
     name.setEditable(False)
     name.setToolTip(tooltip or label)
-    if key is not None:
-        name.setData(key, KeyRole)
+    # Every row carries both roles ("" when none): reading a role that is not set gives
+    # None, and PySide 6.12 loses a reference to None on each such read.
+    name.setData(key or "", KeyRole)
+    name.setData("", KIND_ROLE)
     if checkable:
         name.setCheckable(True)
         name.setCheckState(Qt.CheckState.Unchecked)
@@ -87,7 +89,9 @@ class FacetModel(QStandardItemModel):
         return [
             str(item.data(KeyRole))
             for item in self._walk()
-            if item.isCheckable() and item.checkState() == Qt.CheckState.Checked
+            if item.isCheckable()
+            and item.checkState() == Qt.CheckState.Checked
+            and item.data(KeyRole)
         ]
 
     def set_checked(self, keys: Iterable[str], *, notify: bool = True) -> None:
@@ -123,7 +127,7 @@ class FacetModel(QStandardItemModel):
             key = name.data(KeyRole)
             if name.data(KIND_ROLE) == "sum":
                 value: int | None = below
-            elif key is not None and not str(key).startswith("group:"):
+            elif key and not str(key).startswith("group:"):
                 value = counts.get(str(key), 0)
             else:
                 value = None
