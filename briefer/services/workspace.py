@@ -13,7 +13,7 @@ the GUI thread calls another one (SQLite in WAL mode lets readers and one writer
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Generator, Iterable, Sequence
+from collections.abc import Callable, Generator, Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -312,11 +312,13 @@ class Workspace:
         path: Path,
         options: ComposeOptions | None = None,
         cancel: CancelToken | None = None,
+        progress: Callable[[int, int], None] | None = None,
     ) -> Generator[Progress, None, Any]:
         """Compose and write one briefing; yields progress, returns the writer's report.
 
-        The writer reports progress through a callback; it is collected and yielded between
-        steps (a writer runs to the end once started: the file is renamed into place whole).
+        The writer reports its own progress through ``progress(done, total)`` (called on the
+        writer's thread); once started it runs to the end, and the file is renamed into
+        place whole, so a cancel is honoured only before writing begins.
         """
         yield Progress(0, None, "composing")
         if cancel is not None:
@@ -325,7 +327,7 @@ class Workspace:
         yield Progress(0, None, f"writing {Path(path).name}")
         if cancel is not None:
             cancel.raise_if_cancelled()
-        report = write_briefing_document(document, fmt, Path(path))
+        report = write_briefing_document(document, fmt, Path(path), progress=progress)
         yield Progress(1, 1, "written")
         return report
 

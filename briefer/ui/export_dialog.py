@@ -157,8 +157,14 @@ class ExportDialog(QDialog):
         options = self.options()
         workspace, briefing_id = self.workspace, self.briefing_id
 
+        def writer_progress(done: int, total: int) -> None:  # on the worker thread
+            if self.job is not None:
+                self.job.signals.progress.emit(done, total, f"writing {target.name}")
+
         def run(cancel: CancelToken) -> Any:
-            report = yield from workspace.export(briefing_id, fmt, target, options, cancel)
+            report = yield from workspace.export(
+                briefing_id, fmt, target, options, cancel, progress=writer_progress
+            )
             yield Progress(1, 1, "checking the quotes against the library")
             return report, workspace.verify(target)
 
@@ -167,10 +173,18 @@ class ExportDialog(QDialog):
         self.status.setText(f"Writing {target.name}\u2026")
         self.export_button.setEnabled(False)
         self.job = Job(run)
-        self.job.signals.progress.connect(lambda _d, _t, message: self.status.setText(message))
+        self.job.signals.progress.connect(self._progress)
         self.job.signals.finished.connect(lambda result: self._done(target, result))
         self.job.signals.failed.connect(self._failed)
         self.job.start()
+
+    def _progress(self, done: int, total: int, message: str) -> None:
+        self.status.setText(message)
+        if total > 0:
+            self.progress.setRange(0, total)
+            self.progress.setValue(min(done, total))
+        else:
+            self.progress.setRange(0, 0)
 
     def _done(self, target: Path, result: Any) -> None:
         report, verify = result

@@ -14,6 +14,7 @@ from PySide6.QtTest import QAbstractItemModelTester
 from PySide6.QtWidgets import QApplication
 
 from briefer.services.workspace import SearchRequest, Workspace
+from briefer.ui.export_dialog import PdfPreview
 from briefer.ui.facets import find_key
 from briefer.ui.main_window import MainWindow
 from briefer.ui.outline_model import IdRole
@@ -251,6 +252,10 @@ def test_export_from_the_window_is_accepted_by_verify(
         assert target.is_file()
         assert dialog.verify_report.ok and dialog.verify_report.quotes == 4
         assert dialog.open_folder.isEnabled()
+        if fmt == "pdf":
+            assert dialog.preview_button.isEnabled()
+            preview = PdfPreview(target, dialog)
+            assert preview.page_count() >= 2  # cover and contents, then the sections
         result = subprocess.run(
             [sys.executable, "-m", "briefer", "--db", str(library_file), "verify", str(target)],
             capture_output=True,
