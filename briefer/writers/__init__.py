@@ -30,13 +30,17 @@ class Writer(Protocol):
     ) -> None: ...
 
 
-def _docx(document, path, report, progress) -> None:  # type: ignore[no-untyped-def]
+def _docx(
+    document: BriefingDocument, path: Path, report: WriteReport, progress: ProgressCallback | None
+) -> None:
     from briefer.writers.docx import write_docx
 
     write_docx(document, path, report, progress)
 
 
-def _pdf(document, path, report, progress) -> None:  # type: ignore[no-untyped-def]
+def _pdf(
+    document: BriefingDocument, path: Path, report: WriteReport, progress: ProgressCallback | None
+) -> None:
     from briefer.writers.pdf import write_pdf
 
     write_pdf(document, path, report, progress)

@@ -12,8 +12,6 @@ import hashlib
 import json
 from dataclasses import dataclass, field
 
-from lxml import etree
-
 from briefer.domain.errors import BrieferError
 
 MANIFEST_NS = "urn:x-briefer:quotes:1"
@@ -88,6 +86,8 @@ class Manifest:
 
     # -- DOCX: custom XML ----------------------------------------------------------------
     def to_xml(self) -> bytes:
+        from lxml import etree  # imported here: the PDF writer does not need lxml
+
         root = etree.Element(f"{{{MANIFEST_NS}}}quotes", nsmap={None: MANIFEST_NS})
         root.set("version", str(self.version))
         for q in self.quotes:
@@ -99,6 +99,8 @@ class Manifest:
 
     @classmethod
     def from_xml(cls, data: bytes, source: str) -> Manifest:
+        from lxml import etree
+
         try:
             root = etree.fromstring(data)
             quotes = [
