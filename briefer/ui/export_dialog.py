@@ -27,6 +27,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from briefer.domain.errors import BrieferError
 from briefer.domain.progress import CancelToken, Progress
 from briefer.services.workspace import ComposeOptions, Workspace
 from briefer.ui.jobs import Job
@@ -162,6 +163,10 @@ class ExportDialog(QDialog):
                 self.job.signals.progress.emit(done, total, f"writing {target.name}")
 
         def run(cancel: CancelToken) -> Any:
+            try:
+                target.parent.mkdir(parents=True, exist_ok=True)
+            except OSError as exc:
+                raise BrieferError(f"{target.parent}: cannot create the folder ({exc})") from exc
             report = yield from workspace.export(
                 briefing_id, fmt, target, options, cancel, progress=writer_progress
             )

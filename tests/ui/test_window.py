@@ -66,7 +66,9 @@ def test_filters_and_search_change_the_counts(qtbot, make_window, library_file: 
     everything = ws.search(SearchRequest(with_facets=False)).total
     assert window.results.total == everything > 0
     QAbstractItemModelTester(window.results, FATAL)
-    QAbstractItemModelTester(window.facets.themes, FATAL)
+    for model in (window.facets.themes, window.facets.countries, window.facets.meetings):
+        QAbstractItemModelTester(model, FATAL)
+    assert window.facets.meetings.rowCount() > 0  # series, then years, then meetings
 
     check(window.facets.themes, "crime")  # a parent theme: its children count too
     crime = ws.search(SearchRequest(themes=("crime",), with_facets=False)).total
