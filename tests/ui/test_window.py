@@ -428,3 +428,27 @@ def test_notes_are_stored_while_typing_and_briefings_switch(
     window.undo_action.trigger()  # the introduction
     assert window.workspace.outline(first).sections[1].intro is None
     assert window.workspace.outline(second).title == "Second"
+
+
+def test_meeting_and_date_filters(qtbot, make_window, library_file: Path) -> None:
+    import datetime as dt
+
+    from PySide6.QtCore import QDate
+
+    window = make_window(library_file)
+    ws = window.workspace
+    meeting = max(ws.meetings(), key=lambda m: m.passages)
+    check(window.facets.meetings, str(meeting.id))
+    expected = ws.search(SearchRequest(meetings=(meeting.id,), with_facets=False)).total
+    assert wait_results(qtbot, window) == expected == meeting.passages
+    assert {h.meeting.id for h in window.results.hits if h.meeting} == {meeting.id}
+
+    window.facets.clear()
+    window.facets.date_from.setDate(QDate(2019, 1, 1))
+    window.facets.use_from.setChecked(True)
+    since = ws.search(SearchRequest(date_from=dt.date(2019, 1, 1), with_facets=False)).total
+    assert wait_results(qtbot, window) == since
+    everything = ws.search(SearchRequest(with_facets=False)).total
+    assert 0 < since < everything
+    qtbot.mouseClick(window.facets.clear_button, Qt.MouseButton.LeftButton)
+    assert wait_results(qtbot, window) == everything
