@@ -311,11 +311,12 @@ def file_quotes(
             for i in op.item_ids
         )
         rows = session.execute(
-            select(BriefingSection.id, BriefingSection.heading)
+            # position is selected too: PostgreSQL wants DISTINCT's ORDER BY in the list
+            select(BriefingSection.id, BriefingSection.heading, BriefingSection.position)
             .join(BriefingItem, BriefingItem.section_id == BriefingSection.id)
             .where(BriefingItem.id.in_(item_ids))
             .order_by(BriefingSection.position)
             .distinct()
         ).all()
-        sections = [(sid, heading_, sid in made) for sid, heading_ in rows]
+        sections = [(sid, heading_, sid in made) for sid, heading_, _position in rows]
     return FiledQuotes(change, item_ids, sections)

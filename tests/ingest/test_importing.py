@@ -11,7 +11,7 @@ import time
 from pathlib import Path
 
 import pytest
-from sqlalchemy import func, select, text
+from sqlalchemy import func, select
 
 from briefer.domain.progress import CancelToken, Progress
 from briefer.ingest.pipeline import prepare_document
@@ -27,6 +27,7 @@ from tests.ingest.builders import (
     make_pdf,
     make_scanned_pdf,
 )
+from tests.support.search_index import indexed_count
 
 GOOD = (
     "Ministers agree on {topic}\n\n"
@@ -46,7 +47,7 @@ def _counts(library: Library) -> tuple[int, int, int]:
     with library.session() as session:
         documents = session.scalar(select(func.count(Document.id)))
         passages = session.scalar(select(func.count(Passage.id)))
-        indexed = session.scalar(text("SELECT count(*) FROM passage_fts"))
+        indexed = indexed_count(session.connection())
     return documents or 0, passages or 0, indexed or 0
 
 

@@ -13,6 +13,7 @@ from briefer.services.searching import facet_counts, search
 from briefer.store.library import Library
 from briefer.store.models import Document, Passage, PassageCountry, PassageTheme
 from tests.search.conftest import Builder
+from tests.support.search_index import indexed_count
 
 MIG = {"themes": ["migrant-smuggling"], "countries": ["RS", "BA"]}
 
@@ -427,5 +428,5 @@ def test_deleting_a_document_removes_its_passages_from_the_index(lib: Builder) -
         session.execute(delete(Document).where(Document.id == lib.ids["c"]))
     assert found(lib, "beograd") == set()
     with library.engine.connect() as connection:
-        rows = connection.exec_driver_sql("SELECT count(*) FROM passage_fts").scalar_one()
+        rows = indexed_count(connection)
     assert rows == 6
