@@ -350,24 +350,23 @@ def theme_labels(session: Session) -> dict[str, str]:
 
 
 def country_labels(session: Session, codes: Iterable[str]) -> dict[str, str]:
-    codes = list(codes)
-    if not codes:
-        return {}
-    rows = session.execute(select(Country.code, Country.name).where(Country.code.in_(codes)))
-    return dict(rows.all())
+    """Country names (the gazetteer is small: read it whole)."""
+    wanted = set(codes)
+    rows = session.execute(select(Country.code, Country.name))
+    return {code: name for code, name in rows if code in wanted}
 
 
 def meeting_labels(session: Session, ids: Iterable[int]) -> dict[int, str]:
-    ids = list(ids)
-    if not ids:
-        return {}
-    rows = session.execute(
-        select(Meeting.id, Meeting.title, Meeting.start_date, Meeting.city).where(
-            Meeting.id.in_(ids)
-        )
-    )
+    """``title, city, start date`` of each meeting (read in chunks: SQL limits parameters)."""
+    ids = sorted(ids)
     labels: dict[int, str] = {}
-    for mid, title, start, city in rows:
-        parts = [title or f"meeting {mid}", city, start.isoformat() if start else None]
-        labels[mid] = ", ".join(p for p in parts if p)
+    for chunk in range(0, len(ids), 900):
+        rows = session.execute(
+            select(Meeting.id, Meeting.title, Meeting.start_date, Meeting.city).where(
+                Meeting.id.in_(ids[chunk : chunk + 900])
+            )
+        )
+        for mid, title, start, city in rows:
+            parts = [title or f"meeting {mid}", city, start.isoformat() if start else None]
+            labels[mid] = ", ".join(p for p in parts if p)
     return labels
