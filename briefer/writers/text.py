@@ -19,6 +19,10 @@ from dataclasses import dataclass
 _NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
 _WHITESPACE = re.compile(r"\s+")
 _NEWLINES = re.compile("\r\n?")
+# Whitespace and the invisible format characters (category Cf) a PDF layout may drop.
+_INVISIBLE = re.compile(
+    r"[\s\u00ad\u061c\u180e\u200b-\u200f\u202a-\u202e\u2060-\u2064\u2066-\u206f\ufeff]+"
+)
 
 
 @dataclass(frozen=True)
@@ -67,13 +71,15 @@ def docx_form(text: str) -> str:
 
 
 def pdf_form(text: str) -> str:
-    """How a quote reads back from PDF text: also without any whitespace.
+    """How a quote reads back from PDF text: also without whitespace or invisible formatting.
 
     Line wrapping turns spaces into line ends and breaks a 300-character word without a
     space, so extracted PDF text only matches the stored text once all whitespace is gone.
-    The PDF writer never hyphenates, so no hyphen has to be undone.
+    reportlab treats invisible format characters (soft hyphen, zero-width space, joiners,
+    BOM: Unicode category Cf) as line-break hints and does not draw them, so they are
+    left out too. The PDF writer never hyphenates, so no hyphen has to be undone.
     """
-    return _WHITESPACE.sub("", xml_safe(text))
+    return _INVISIBLE.sub("", xml_safe(text))
 
 
 REPLACEMENT = "\ufffd"

@@ -32,6 +32,10 @@ BAD_INPUTS = {
     "longer than a page": [LONG_PASSAGE],
     "right to left": ["Arabic: وزراء الداخلية اتفقوا على التعاون. Hebrew: השרים הסכימו."],
     "emoji": ["Ministers 🤝 agreed 🇪🇺 on 🦀 cooperation 😀."],
+    "invisible formatting": [
+        "Soft\u00adhyphen inter\u00adnational co\u00adoperation " * 12,
+        "Zero\u200bwidth, non\u00a0breaking, e\u0301 combining, \ufeffBOM, \u200emarks\u2060.",
+    ],
     "diacritics and cyrillic": ["NUHODŽIĆ, Đorđe, Београд, „quotes“, Kosovo* — Србија."],
 }
 
