@@ -9,7 +9,9 @@ dateline, a photo caption and credit, ~14 paragraphs of sentences from
 and a press-contacts block. Three runs are reported:
 
 - ``ingest``: reading, cleaning and segmentation only (no database);
-- ``store``: the import service with a tagger that tags nothing (our own import path);
+- ``store_no_meetings``: the import service with a tagger that tags nothing and meeting
+  linking switched off (the import path itself: transaction, rows, full-text index);
+- ``store``: the same with meeting linking;
 - ``full``: the import service with the real tagger and meeting linking.
 
 Memory is the peak resident set of a separate process importing all the files (``full``).
@@ -67,7 +69,10 @@ def bench_ingest(paths: list[Path]) -> float:
     return len(paths) / (time.perf_counter() - start)
 
 
-def bench_store(paths: list[Path], folder: Path, *, real_tagger: bool) -> float:
+def bench_store(
+    paths: list[Path], folder: Path, *, real_tagger: bool, link_meetings: bool = True
+) -> float:
+    from briefer.services import importing
     from briefer.services.importing import import_paths
     from briefer.services.library import open_ready_library
     from briefer.tagging.pipeline import DocumentTags, Tagger
@@ -82,10 +87,16 @@ def bench_store(paths: list[Path], folder: Path, *, real_tagger: bool) -> float:
     with tempfile.TemporaryDirectory() as tmp:
         library = open_ready_library(str(Path(tmp) / "library.sqlite"))
         tagger = None if real_tagger else NullTagger()
-        start = time.perf_counter()
-        for _ in import_paths(library, [folder], tagger=tagger):
-            pass
-        elapsed = time.perf_counter() - start
+        attach = importing.attach_meeting
+        if not link_meetings:
+            importing.attach_meeting = lambda session, document, guess: None  # type: ignore[assignment]
+        try:
+            start = time.perf_counter()
+            for _ in import_paths(library, [folder], tagger=tagger):
+                pass
+            elapsed = time.perf_counter() - start
+        finally:
+            importing.attach_meeting = attach
         library.close()
     return len(paths) / elapsed
 
@@ -119,6 +130,9 @@ def main() -> None:
         "documents": len(paths),
         "mean_size_kb": round(size / 1024, 1),
         "ingest_docs_per_s": round(bench_ingest(paths)),
+        "store_no_meetings_docs_per_s": round(
+            bench_store(paths, folder, real_tagger=False, link_meetings=False)
+        ),
         "store_docs_per_s": round(bench_store(paths, folder, real_tagger=False)),
         "full_docs_per_s": round(bench_store(paths, folder, real_tagger=True)),
     }

@@ -212,13 +212,16 @@ def store_document(
     ]
     ids: dict[int, int] = {}
     if passage_rows:
-        # Core, not ORM bulk: a third of the cost per statement, same transaction.
+        # Core executemany, then one SELECT for the ids: INSERT … RETURNING with a
+        # guaranteed row order runs row by row on SQLite (one statement per passage).
         table = Passage.__table__
-        result = session.connection().execute(
-            insert(table).returning(table.c.id, table.c.position, sort_by_parameter_order=True),
-            passage_rows,
+        connection = session.connection()
+        connection.execute(insert(table), passage_rows)
+        ids = dict(
+            connection.execute(
+                select(table.c.position, table.c.id).where(table.c.document_id == row.id)
+            ).all()
         )
-        ids = {position: passage_id for passage_id, position in result}
     _store_footnotes(session, document, ids)
     _store_tags(session, tags, ids, reference)
     attach_meeting(session, row, tags.meeting)
