@@ -77,3 +77,19 @@ def test_reproducible_output(tmp_path):  # type: ignore[no-untyped-def]
     write_document(make_document(QUOTES), "pdf", a)
     write_document(make_document(QUOTES), "pdf", b)
     assert a.read_bytes() == b.read_bytes()
+
+
+def test_note_links_are_unique_across_sections(tmp_path):  # type: ignore[no-untyped-def]
+    """Notes restart per section; each mark still links to its own note and back."""
+    path = tmp_path / "notes.pdf"
+    document = make_document([(f"Quote {i}.", i) for i in range(6)], mode="footnotes", sections=3)
+    write_document(document, "pdf", path)
+    targets = []
+    for page in PdfReader(str(path)).pages:
+        for annot in page.get("/Annots", []):
+            dest = annot.get_object().get("/Dest")
+            if dest is not None:
+                targets.append((dest[0].idnum, float(dest[2]), float(dest[3])))
+    notes = 6 + 1  # six citations and the Kosovo note: a link to each and one back
+    assert len(targets) >= 2 * notes
+    assert len(set(targets)) == len(targets)

@@ -98,6 +98,7 @@ class PdfWriter:
         self.story: list[Any] = []
         self.notes: list[_EndNote] = []
         self._note_number = 0
+        self._anchors = 0
         self._heading_keys: dict[int, str] = {}
         self._missing: Counter[str] = Counter()
         self._rtl_where: list[str] = []
@@ -245,7 +246,7 @@ class PdfWriter:
             if found is None:
                 break
             at, marker, note = found
-            anchor = f"fn-{len(self.notes) + 1}-mark"
+            anchor = self._next_anchor()
             self.notes.append(_EndNote(marker, anchor, escape(xml_safe(note))))
             out.append(escape(clean[:at]))
             out.append(
@@ -255,6 +256,11 @@ class PdfWriter:
             clean = clean[at + len(marker) :]
         out.append(escape(clean))
         return "".join(out)
+
+    def _next_anchor(self) -> str:
+        """A destination name unique in the whole document (notes restart per section)."""
+        self._anchors += 1
+        return f"note{self._anchors}"
 
     def _link_color(self) -> str:
         return self.style.color("link").hexval().replace("0x", "#")
@@ -351,7 +357,7 @@ class PdfWriter:
         if self.doc.citation_mode == "footnotes":
             self._note_number += 1
             label = str(self._note_number)
-            anchor = f"fn-{len(self.notes) + 1}-mark"
+            anchor = self._next_anchor()
             self.notes.append(_EndNote(label, anchor, citation))
             # The note number is bold: verify reads back only the quote's regular-face text.
             markup += (
