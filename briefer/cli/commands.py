@@ -16,6 +16,7 @@ COMMAND_MODULES = (
     "briefer.cli.briefing_commands",
     "briefer.cli.country_commands",
     "briefer.cli.search_commands",
+    "briefer.cli.copy_commands",
 )
 
 

@@ -9,6 +9,8 @@ from platformdirs import user_data_dir
 from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.engine import make_url
 
+from briefer.domain.errors import LibraryError
+
 ENV_VAR = "BRIEFER_DB"
 DEFAULT_FILE_NAME = "library.sqlite"
 
@@ -37,6 +39,14 @@ def sqlite_path(url: str) -> Path | None:
     return Path(parsed.database)
 
 
+def display_url(url: str) -> str:
+    """The library as a user should see it: a SQLite file's path, else the URL without password."""
+    path = sqlite_path(url)
+    if path is not None:
+        return str(path)
+    return make_url(url).render_as_string(hide_password=True)
+
+
 def _configure_sqlite(dbapi_connection, _record) -> None:  # type: ignore[no-untyped-def]
     cursor = dbapi_connection.cursor()
     cursor.execute("PRAGMA foreign_keys=ON")
@@ -54,7 +64,41 @@ def make_engine(url: str) -> Engine:
         engine = create_engine(url, connect_args={"timeout": 10})
         event.listen(engine, "connect", _configure_sqlite)
         return engine
+    if make_url(url).get_backend_name() == "postgresql":
+        # pre-ping replaces connections a server restart killed; a short connect timeout
+        # makes "server down" a prompt, clear error instead of a long hang.
+        engine = create_engine(url, pool_pre_ping=True, connect_args={"connect_timeout": 10})
+        event.listen(engine, "handle_error", _connection_error_for(display_url(url)))
+        return engine
     return create_engine(url, pool_pre_ping=True)
+
+
+def _connection_error_for(where: str):  # type: ignore[no-untyped-def]
+    """A ``handle_error`` hook: a lost or refused server connection becomes one clear line.
+
+    The line names the server (password hidden) and says the work was not stored; the
+    transaction was rolled back, so nothing is half-written. Pre-ping checks are left
+    alone (SQLAlchemy replaces the dead connection and carries on).
+    """
+
+    def handle(context) -> None:  # type: ignore[no-untyped-def]
+        if context.is_pre_ping:
+            return
+        original = context.original_exception
+        dbapi = context.dialect.dbapi if context.dialect is not None else None
+        if not context.is_disconnect and not (
+            dbapi is not None and isinstance(original, dbapi.OperationalError)
+        ):
+            return
+        reason = (str(original).strip().splitlines() or [type(original).__name__])[0]
+        if context.connection is None:  # connecting failed: down, wrong password, no database
+            raise LibraryError(f"{where}: cannot connect to the library's server ({reason})")
+        raise LibraryError(
+            f"{where}: lost the connection to the library's server ({reason}); "
+            "the last change was not stored, try it again when the server is back"
+        ) from original
+
+    return handle
 
 
 def is_sqlite(engine: Engine) -> bool:

@@ -10,7 +10,7 @@ metadata = Base.metadata
 
 def is_managed_table(name: str | None) -> bool:
     """False for tables the models do not describe (full-text index internals)."""
-    return not (name or "").startswith("passage_fts")
+    return not (name or "").startswith(("passage_fts", "passage_search"))
 
 
 __all__ = ["briefing_models", "is_managed_table", "metadata", "models"]
