@@ -21,6 +21,7 @@ under a news headline is the publication date, not the meeting's.
 
 from __future__ import annotations
 
+import bisect
 import datetime as dt
 import re
 import tomllib
@@ -154,6 +155,7 @@ _NEWS_DATELINE = re.compile(r"\s*,\s*(?:[^\W\d]+\.?\s+\d{1,2}\b|\d{1,2}\.?\s+[^\
 _FOOTNOTE_START = re.compile(r"^\s*(?:[¹²³⁴⁵⁶⁷⁸⁹⁰]+|\*+\S|\[\d+\]|\(\d+\)\s)")
 
 _DATE_THRESHOLD = 0.55
+_MAX_EVIDENCE = 8  # per field: enough to explain a choice, bounded for huge documents
 _PLACE_THRESHOLD = 0.5
 
 
@@ -199,6 +201,7 @@ class _Tables:
     country_pattern: re.Pattern[str]
     place_words: frozenset[str]  # words of place names: a cheap test before looking
     longest_place: int  # in words
+    first_words: frozenset[str]
     series_any: re.Pattern[str]  # any series name: a cheap test before naming which
 
 
@@ -238,6 +241,7 @@ def _tables() -> _Tables:
             word for name in places for word in name.split() if word not in _LINK_WORDS
         ),
         longest_place=max((len(name.split()) for name in places), default=1),
+        first_words=frozenset(name.split()[0] for name in places),
         series_any=re.compile("|".join(s.pattern.pattern for s in series), re.IGNORECASE),
         country_pattern=_alternation(data.get("countries", {}).keys()),
     )
@@ -275,7 +279,8 @@ def _find_places(text: str) -> list[_Span]:
     found: list[_Span] = []
     i = 0
     while i < len(tokens):
-        if not tokens[i].group()[0].isupper():
+        word = tokens[i].group()
+        if not word[0].isupper() or word.lower() not in tables.first_words:
             i += 1
             continue
         for size in range(min(tables.longest_place, len(tokens) - i), 0, -1):
@@ -838,7 +843,7 @@ def _choose_date(candidates: list[_Candidate]) -> _Candidate | None:
     support = min(0.15, 0.05 * len(agreeing))
     return _Candidate(
         min(1.0, best.score + support),
-        best.evidence + [e for c in agreeing for e in c.evidence],
+        (best.evidence + [e for c in agreeing for e in c.evidence])[:_MAX_EVIDENCE],
         best.start,
         best.end,
     )
@@ -864,7 +869,7 @@ def _choose_place(candidates: list[_Candidate]) -> _Candidate | None:
                 score = min(1.0, score + 0.05)
     if city is None and country is None:
         return None
-    return _Candidate(score, evidence, city=city, country=country)
+    return _Candidate(score, evidence[:_MAX_EVIDENCE], city=city, country=country)
 
 
 def extract_meeting(document: CleanDocument) -> MeetingGuess | None:
@@ -911,9 +916,10 @@ def _units_holding(units: list[_Unit], date: _Candidate | None) -> set[int]:
     """Start offsets of the units holding the chosen date's evidence."""
     if date is None:
         return set()
-    starts = set()
+    starts = [unit.start for unit in units]
+    holding = set()
     for evidence in date.evidence:
-        for unit in units:
-            if unit.start <= evidence.start < unit.start + len(unit.text):
-                starts.add(unit.start)
-    return starts
+        index = bisect.bisect_right(starts, evidence.start) - 1
+        if index >= 0:
+            holding.add(starts[index])
+    return holding

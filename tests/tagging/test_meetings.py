@@ -273,3 +273,33 @@ def test_publication_date_never_replaces_the_stated_meeting_dates(published) -> 
     guess = extract_meeting(doc)
     assert guess is not None
     assert (guess.start_date, guess.end_date) == (D(2021, 12, 1), D(2021, 12, 3))
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "",
+        "\n\n\n",
+        "12/12",
+        "31/31/2031",
+        "MEETING IN VIENNA ON 5 MAY 2019.",
+        "Sofia,\n\n,",
+        "held in",
+        "hosted by",
+        '“”„"',
+        "Tirana, October 99, 2023",
+        "From 31 to 2 December 2021 the forum met.",
+        "¹ Such as\n\n* Ministers\n\n[1] note",
+    ],
+)
+def test_odd_texts_never_break_extraction(text: str) -> None:
+    for published in (None, D(2020, 1, 1)):
+        guess = extract_meeting(clean_document(text, published=published))
+        assert guess is None or 0 <= guess.confidence <= 1
+
+
+def test_evidence_stays_bounded_on_a_repetitive_document() -> None:
+    text = "The ministers met in Vienna on 5 May 2019 to discuss migration. " * 500
+    guess = extract_meeting(clean_document(text))
+    assert guess is not None and (guess.city, guess.start_date) == ("Vienna", D(2019, 5, 5))
+    assert len(guess.evidence) <= 40
