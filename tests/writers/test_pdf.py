@@ -43,6 +43,13 @@ def test_contents_numbers_outline_and_links(tmp_path):  # type: ignore[no-untype
     links = [a.get_object() for a in pdf.pages[1].get("/Annots", [])]
     assert len(links) == 4 and all(a["/Subtype"] == "/Link" for a in links)
     assert report.pages == len(pdf.pages)
+    uris = [
+        a.get_object()["/A"]["/URI"]
+        for page in pdf.pages
+        for a in page.get("/Annots", [])
+        if "/A" in a.get_object()
+    ]
+    assert "https://example.org/declaration?a=1&b=2" in uris  # escaped in markup, exact in the link
 
 
 def test_every_page_has_marking_and_page_x_of_y(tmp_path):  # type: ignore[no-untyped-def]
