@@ -12,7 +12,12 @@ import click
 
 from briefer.cli.context import CliContext
 from briefer.cli.output import emit_json, emit_table
-from briefer.services.meetings import MeetingSummary, correct_meeting, meetings_overview
+from briefer.services.meetings import (
+    MeetingSummary,
+    correct_meeting,
+    meetings_overview,
+    reset_meeting,
+)
 from briefer.tagging.dates import parse_date
 
 
@@ -144,7 +149,26 @@ def meeting_set_command(
     if as_json:
         emit_json(meeting_json(meeting))
         return
-    click.echo(
+    click.echo(_describe(document_id, meeting))
+
+
+@meeting_group.command("reset")
+@click.argument("document_id", type=int)
+@click.option("--json", "as_json", is_flag=True, help="Print the meeting as JSON (null if none).")
+@click.pass_context
+def meeting_reset_command(ctx: click.Context, document_id: int, as_json: bool) -> None:
+    """Drop the corrections of DOCUMENT_ID's meeting and read it from the text again."""
+    meeting = reset_meeting(ctx.find_object(CliContext).library, document_id)
+    if as_json:
+        emit_json(meeting_json(meeting) if meeting is not None else None)
+    elif meeting is None:
+        click.echo(f"document {document_id}: meeting unknown (the text does not say)")
+    else:
+        click.echo(_describe(document_id, meeting))
+
+
+def _describe(document_id: int, meeting: MeetingSummary) -> str:
+    return (
         f"document {document_id}: meeting {meeting.id} "
         f"({meeting.title or meeting.series or 'untitled'}, {_dates(meeting) or 'dates unknown'}, "
         f"{meeting.city or 'place unknown'}{', ' + meeting.country if meeting.country else ''})"

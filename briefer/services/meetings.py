@@ -19,12 +19,14 @@ import datetime as dt
 import re
 import unicodedata
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from briefer.domain.errors import BrieferError, NotFound
+from briefer.ingest.model import CleanDocument, CleanPassage, RemovedLine
 from briefer.store.library import Library
 from briefer.store.models import (
     AUTOMATIC,
@@ -35,6 +37,7 @@ from briefer.store.models import (
     Meeting,
     Passage,
 )
+from briefer.tagging.meetings import extract_meeting
 from briefer.tagging.model import MeetingGuess
 
 MEETING_CORRECTION = "meeting"
@@ -42,6 +45,7 @@ FIELDS = ("title", "series", "start_date", "end_date", "city", "country", "forma
 _DATE_FIELDS = ("start_date", "end_date")
 # EU texts write Greece and the United Kingdom as EL and UK; the library stores ISO codes.
 _EU_CODES = {"EL": "GR", "UK": "GB"}
+_MAX_EVIDENCE = 40  # a meeting shared by many documents keeps a readable amount
 
 
 class MeetingValueError(BrieferError):
@@ -85,7 +89,7 @@ def attach_meeting(session: Session, document: Document, guess: MeetingGuess | N
         document.meeting = None
         document.meeting_origin = AUTOMATIC
     else:
-        document.meeting = _automatic_meeting(session, guess, exclude=document.id)
+        document.meeting = _automatic_meeting(session, guess)
         document.meeting_origin = AUTOMATIC
     session.flush()
     if previous is not None and previous != document.meeting_id:
@@ -96,7 +100,7 @@ def _states_anything(guess: MeetingGuess) -> bool:
     return any(getattr(guess, name) is not None for name in FIELDS if name != "format")
 
 
-def _automatic_meeting(session: Session, guess: MeetingGuess, exclude: int | None) -> Meeting:
+def _automatic_meeting(session: Session, guess: MeetingGuess) -> Meeting:
     for meeting in _overlapping(session, guess):
         if _same_meeting(meeting, guess):
             if meeting.origin == AUTOMATIC:
@@ -164,7 +168,11 @@ def _fill_unknown(meeting: Meeting, guess: MeetingGuess) -> None:
         if getattr(meeting, name) is None and getattr(guess, name) is not None:
             setattr(meeting, name, getattr(guess, name))
     meeting.confidence = max(meeting.confidence or 0.0, guess.confidence)
-    meeting.evidence = list(meeting.evidence or []) + [e.as_dict() for e in guess.evidence]
+    evidence = list(meeting.evidence or [])
+    for item in (e.as_dict() for e in guess.evidence):
+        if item not in evidence and len(evidence) < _MAX_EVIDENCE:
+            evidence.append(item)
+    meeting.evidence = evidence
 
 
 def _norm(text: str) -> str:
@@ -370,3 +378,81 @@ def correct_meeting(library: Library, document_id: int, changes: dict[str, Any])
         meeting_id = meeting.id
     with library.session() as session:
         return next(m for m in list_meetings(session) if m.id == meeting_id)
+
+
+# ---------------------------------------------------------------------------------------
+# Reading the meeting again from stored text (after a reset, or a better extractor)
+
+
+def stored_document(document: Document) -> CleanDocument:
+    """The cleaned document as the importer saw it, rebuilt from the library's rows."""
+    passages = [
+        CleanPassage(p.position, p.paragraph, p.kind, p.text, p.start, p.end)  # type: ignore[arg-type]
+        for p in document.passages
+    ]
+    removed = [
+        RemovedLine(r.get("line", ""), r.get("rule", "")) for r in document.removed_lines or []
+    ]
+    return CleanDocument(
+        path=Path(document.source_path or document.file_name),
+        format=document.format,
+        text=document.text,
+        passages=passages,
+        sha256=document.sha256,
+        title=document.title,
+        url=document.url,
+        publisher=document.publisher,
+        published=document.published,
+        language=document.language,
+        removed=removed,
+    )
+
+
+def reread_meeting(session: Session, document: Document) -> None:
+    """Extract the document's meeting from its stored text again and link it (a correction
+    still wins)."""
+    attach_meeting(session, document, extract_meeting(stored_document(document)))
+
+
+def reset_meeting(library: Library, document_id: int) -> MeetingSummary | None:
+    """Forget the analyst's meeting corrections for this document and read it from the text."""
+    with library.session() as session:
+        document = session.get(Document, document_id)
+        if document is None:
+            raise NotFound(f"document {document_id}: no such document in the library")
+        for row in session.scalars(
+            select(ManualCorrection).where(
+                ManualCorrection.document_sha256 == document.sha256,
+                ManualCorrection.kind == MEETING_CORRECTION,
+            )
+        ):
+            session.delete(row)
+        session.flush()
+        reread_meeting(session, document)
+        meeting_id = document.meeting_id
+    if meeting_id is None:
+        return None
+    with library.session() as session:
+        return next(m for m in list_meetings(session) if m.id == meeting_id)
+
+
+def reread_meetings(library: Library, batch_size: int = 200) -> int:
+    """Read every document's meeting again (e.g. after the extractor improved); corrections
+    win. One transaction per batch. Returns how many documents were read."""
+    done, last_id = 0, 0
+    while True:
+        with library.session() as session:
+            documents = list(
+                session.scalars(
+                    select(Document)
+                    .where(Document.id > last_id)
+                    .order_by(Document.id)
+                    .limit(batch_size)
+                )
+            )
+            if not documents:
+                return done
+            for document in documents:
+                reread_meeting(session, document)
+            last_id = documents[-1].id
+            done += len(documents)

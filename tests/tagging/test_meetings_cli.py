@@ -115,3 +115,18 @@ def test_meeting_set_unknown_document_names_it(
 ) -> None:
     assert run(imported, "meeting", "set", "4242", "--city", "Skopje") == 1
     assert "document 4242" in capsys.readouterr().err
+
+
+def test_meeting_reset_undoes_a_correction(
+    imported: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    document = _documents(imported, capsys)["a.txt"]
+    assert run(imported, "meeting", "set", str(document["id"]), "--city", "Ohrid") == 0
+    capsys.readouterr()
+    assert run(imported, "meeting", "reset", str(document["id"]), "--json") == 0
+    meeting = json.loads(capsys.readouterr().out)
+    assert (meeting["city"], meeting["origin"]) == ("Skopje", "automatic")
+    unknown = _documents(imported, capsys)["c.txt"]
+    assert run(imported, "meeting", "reset", str(unknown["id"])) == 0
+    assert "meeting unknown" in capsys.readouterr().out
+    assert run(imported, "meeting", "reset", "4242") == 1

@@ -13,12 +13,15 @@ from briefer.services.importing import import_all
 from briefer.services.meetings import (
     MeetingValueError,
     attach_meeting,
+    correction_fields,
     list_meetings,
+    reread_meetings,
+    reset_meeting,
     set_meeting,
 )
 from briefer.services.tagging import retag
 from briefer.store.library import Library
-from briefer.store.models import MANUAL, Document
+from briefer.store.models import MANUAL, Document, Meeting
 from briefer.tagging.model import MeetingGuess
 
 D = dt.date
@@ -201,3 +204,48 @@ def test_moving_the_start_of_a_one_day_meeting_moves_its_end(
         assert (meeting.start_date, meeting.end_date) == (D(2019, 12, 5), D(2019, 12, 5))
         meeting = set_meeting(session, document_id, {"end_date": D(2019, 12, 6)})
         assert (meeting.start_date, meeting.end_date) == (D(2019, 12, 5), D(2019, 12, 6))
+
+
+def test_reset_drops_the_correction_and_reads_the_text_again(
+    library: Library, tmp_path: Path
+) -> None:
+    (document_id,) = _import(library, _write(tmp_path, "s.txt", JOINT_STATEMENT))
+    automatic = _meeting_of(library, document_id)
+    with library.session() as session:
+        set_meeting(session, document_id, {"city": "Ohrid"})
+    assert _meeting_of(library, document_id)[1] == MANUAL
+    meeting = reset_meeting(library, document_id)
+    assert meeting is not None and meeting.city == "Skopje" and meeting.origin == "automatic"
+    assert _meeting_of(library, document_id)[1] == automatic[1]
+    with library.session() as session:
+        assert correction_fields(session, _sha(library, document_id)) is None
+
+
+def test_rereading_all_meetings_keeps_groups_and_corrections(
+    library: Library, tmp_path: Path
+) -> None:
+    statement, news, unknown = _import(
+        library,
+        _write(tmp_path, "a.txt", JOINT_STATEMENT),
+        _write(tmp_path, "b.txt", NEWS_REPORT),
+        _write(tmp_path, "c.txt", "Note\n\nThe ministerial meeting discussed smuggling.\n"),
+    )
+    with library.session() as session:
+        set_meeting(session, unknown, {"title": "Set by hand", "start_date": D(2022, 1, 5)})
+    before = {i: _meeting_of(library, i) for i in (statement, news, unknown)}
+    assert reread_meetings(library, batch_size=2) == 3
+    assert reread_meetings(library) == 3
+    assert {i: _meeting_of(library, i) for i in (statement, news, unknown)} == before
+    with library.session() as session:
+        meetings = list_meetings(session)
+        assert sorted(m.documents for m in meetings) == [1, 2]
+        forum = next(m for m in meetings if m.documents == 2)
+        stored = session.get(Meeting, forum.id)
+        assert stored is not None and len(stored.evidence or []) <= 40
+
+
+def _sha(library: Library, document_id: int) -> str:
+    with library.session() as session:
+        document = session.get(Document, document_id)
+        assert document is not None
+        return document.sha256
