@@ -12,6 +12,7 @@ ORM objects except the document itself, which the meeting service needs).
 
 from __future__ import annotations
 
+import datetime as dt
 import os
 from collections.abc import Generator, Iterable, Iterator
 from dataclasses import dataclass, field
@@ -20,7 +21,7 @@ from typing import Any, Literal
 
 from sqlalchemy import insert, select
 from sqlalchemy.exc import IntegrityError, SQLAlchemyError
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, make_transient_to_detached
 
 from briefer.domain.progress import CancelToken, Progress
 from briefer.ingest.model import CleanDocument
@@ -183,21 +184,31 @@ def store_document(
     reference: _Reference,
 ) -> int:
     """Write one document and everything hanging off it in the caller's transaction."""
-    row = Document(
-        file_name=display_path(document.path.name),
-        source_path=display_path(document.path.resolve()),
-        format=document.format,
-        sha256=document.sha256,
-        title=document.title,
-        publisher=document.publisher,
-        url=document.url,
-        language=document.language,
-        published=document.published,
-        text=document.text,
-        removed_lines=[{"line": r.line, "rule": r.rule} for r in document.removed],
+    values: dict[str, Any] = {
+        "file_name": display_path(document.path.name),
+        "source_path": display_path(document.path.resolve()),
+        "format": document.format,
+        "sha256": document.sha256,
+        "title": document.title,
+        "publisher": document.publisher,
+        "url": document.url,
+        "language": document.language,
+        "published": document.published,
+        "imported_at": dt.datetime.now(dt.UTC).replace(tzinfo=None),
+        "text": document.text,
+        "removed_lines": [{"line": r.line, "rule": r.rule} for r in document.removed],
+        "meeting_id": None,
+        "meeting_origin": AUTOMATIC,
+    }
+    # One Core INSERT, then the row joins the session as already persistent (no ORM
+    # flush): the meeting service still gets a real ``Document`` to work on.
+    document_table = Document.__table__
+    document_id = session.connection().scalar(
+        insert(document_table).returning(document_table.c.id), values
     )
+    row = Document(id=document_id, **values)
+    make_transient_to_detached(row)
     session.add(row)
-    session.flush()
     passage_rows = [
         {
             "document_id": row.id,
