@@ -143,7 +143,7 @@ _QUOTED_NAME = re.compile(
 )
 _HOSTED_BY = re.compile(r"\bhosted\s+by\s+(?:the\s+(?:Government|Republic)\s+of\s+)?", re.I)
 _IN_PLACE = re.compile(
-    r"\b(?:held|met|meet|meeting|gathered|convened|took\s+place|takes\s+place|hosted|hosting|"
+    r"\b(?:held|met|meet|meets|meeting|gathered|convened|took\s+place|takes\s+place|hosted|hosting|"
     r"conference|forum|summit|ministerial|session|održan\w*|одржан\w*|sastal\w*|sestal\w*|"
     r"sestan\w*|sastan\w*|састан\w*|treffen|trafen|tagten|réuni\w*)\b(?:[^.;:]|(?<=\d)\.){0,40}?"
     r"\b(?:in|at|u|v|na|у|в|на|à|en)\s+(?:the\s+)?",
@@ -151,7 +151,11 @@ _IN_PLACE = re.compile(
 )
 _IN_BEFORE = re.compile(r"(?:in|at|u|v|na|у|в|на|à|en)\s+(?:the\s+)?$", re.IGNORECASE)
 # What follows the place at the start of a news agency lead: "VIENNA, Nov 7 (APA) -".
-_NEWS_DATELINE = re.compile(r"\s*,\s*(?:[^\W\d]+\.?\s+\d{1,2}\b|\d{1,2}\.?\s+[^\W\d]+)")
+_NEWS_DATELINE = re.compile(
+    r"\s*(?:,\s*(?:[^\W\d]+\.?\s+\d{1,2}\b|\d{1,2}\.?\s+[^\W\d]+)|\([\w ./]+\)\s*[-–—]|[-–—]\s)"
+)
+_WEEKDAY_NAMES = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
+_ON_WEEKDAY = re.compile(r"\bon\s+(" + "|".join(_WEEKDAY_NAMES) + r")\b", re.IGNORECASE)
 _FOOTNOTE_START = re.compile(r"^\s*(?:[¹²³⁴⁵⁶⁷⁸⁹⁰]+|\*+\S|\[\d+\]|\(\d+\)\s)")
 
 _DATE_THRESHOLD = 0.55
@@ -593,6 +597,19 @@ def _relative_date_candidates(units: list[_Unit], reference: dt.date | None) -> 
                 )
                 candidates.append(_Candidate(0.6, [evidence], day, day))
                 break
+        else:
+            match = _ON_WEEKDAY.search(unit.text)
+            if match and not _other_meeting_before(unit, match.start()):
+                # "Ministers met on Tuesday" in a report: the last such day up to publication.
+                weekday = _WEEKDAY_NAMES.index(match.group(1).lower())
+                day = reference - dt.timedelta(days=(reference.weekday() - weekday) % 7)
+                evidence = Evidence(
+                    match.group(),
+                    unit.start + match.start(),
+                    unit.start + match.end(),
+                    "meeting-date:weekday+published",
+                )
+                candidates.append(_Candidate(0.55, [evidence], day, day))
     return candidates
 
 
@@ -641,7 +658,8 @@ def _place_candidates(units: list[_Unit]) -> list[_Candidate]:
             continue
         if unit.zone in ("header", "signature"):
             candidates.extend(_dateline_places(unit))
-            continue
+            if unit.zone == "signature":
+                continue  # a header line may also say "… meets in Sarajevo"
         text = _masked(unit)
         meeting_sentence = unit.about_meeting
         places = _find_places(text) if unit.words & tables.place_words else []
@@ -655,7 +673,8 @@ def _place_candidates(units: list[_Unit]) -> list[_Candidate]:
             if unit.zone == "lead" and news_dateline:
                 score, rule = 0.55, "meeting-place:dateline-lead"
             elif _IN_PLACE.search(before) and _IN_BEFORE.search(before):
-                score, rule = 0.75, "meeting-place:held-in"
+                # Stated in words, it outranks a dateline (where a statement was issued).
+                score, rule = 0.9, "meeting-place:held-in"
             elif re.match(r"\s*(?:conference|meeting|forum|summit|ministerial)\b", after, re.I):
                 score, rule = 0.6, "meeting-place:named-after"
             elif meeting_sentence and re.search(
@@ -707,7 +726,7 @@ def _dateline_places(unit: _Unit) -> list[_Candidate]:
     if place is None or place == (None, None):
         return []
     city, country = place
-    score = 0.9 if unit.zone == "header" else 0.7
+    score = 0.8 if unit.zone == "header" else 0.7
     start = source_start + source_text.index(source)
     evidence = Evidence(source, start, start + len(source), f"meeting-place:dateline-{unit.zone}")
     return [_Candidate(score, [evidence], city=city, country=country)]

@@ -188,6 +188,41 @@ def test_meetings_reported_in_the_languages_of_the_region(
     )
 
 
+def test_held_in_outranks_the_dateline_of_the_issuing_office() -> None:
+    doc = clean_document(
+        "Statement by the Commission\n\nBrussels, 5 December 2019\n\n"
+        "Today the interior ministers of the region met in Belgrade to agree on returns.",
+        published=D(2019, 12, 5),
+    )
+    guess = extract_meeting(doc)
+    assert guess is not None
+    assert (guess.city, guess.country, guess.start_date) == ("Belgrade", "RS", D(2019, 12, 5))
+
+
+def test_news_lead_with_agency_dateline_and_weekday() -> None:
+    doc = clean_document(
+        "Ministers agree on returns\n\n"
+        "BELGRADE (Reuters) - Interior ministers from the region met on Tuesday to agree on "
+        "faster returns.",
+        published=D(2022, 10, 20),  # a Thursday
+    )
+    guess = extract_meeting(doc)
+    assert guess is not None
+    assert (guess.city, guess.country) == ("Belgrade", "RS")
+    assert guess.start_date == guess.end_date == D(2022, 10, 18)
+
+
+def test_a_header_line_can_say_where_the_meeting_is() -> None:
+    doc = clean_document(
+        "PCC SEE Committee of Ministers meets in Sarajevo\n\n"
+        "The ministers adopted the work programme for 2024."
+    )
+    guess = extract_meeting(doc)
+    assert guess is not None
+    assert (guess.city, guess.country) == ("Sarajevo", "BA")
+    assert guess.series == "Police Cooperation Convention for Southeast Europe"
+
+
 def test_a_text_that_does_not_say_gives_no_meeting() -> None:
     doc = clean_document(
         "Joint action crucial\n\nThe ministerial meeting discussed ways to strengthen "
