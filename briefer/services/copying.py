@@ -117,6 +117,7 @@ def copy_library(
 
 def _copy(source: Library, target: Library, *, replace: bool, say: Report) -> None:
     where = describe_url(target.url)
+    current = "the target"
     try:
         with source.engine.connect() as reading, target.engine.begin() as writing:
             held = _user_rows(writing)
@@ -128,17 +129,23 @@ def _copy(source: Library, target: Library, *, replace: bool, say: Report) -> No
                 )
             _empty(writing)
             for source_table in metadata.sorted_tables:
+                current = f"table {source_table.name}"
                 copied = _copy_table(reading, writing, source_table)
                 say(f"{source_table.name}: {copied} rows")
             if writing.dialect.name == "postgresql":
                 _advance_sequences(writing)
+            current = "the search index"
             say("rebuilding the search index")
             backend_for(writing).rebuild(writing)
     except BrieferError:
         raise
-    except SQLAlchemyError as exc:
-        reason = str(getattr(exc, "orig", exc)).strip().splitlines()[0]
-        raise CopyError(f"{where}: the copy failed, nothing was changed ({reason})") from exc
+    except Exception as exc:  # the transaction is rolled back whatever failed
+        # psycopg refuses some values before they reach the server (a NUL in text).
+        orig = getattr(exc, "orig", None) if isinstance(exc, SQLAlchemyError) else exc
+        reason = (str(orig or exc).strip().splitlines() or [type(exc).__name__])[0]
+        raise CopyError(
+            f"{where}: the copy failed at {current}, nothing was changed ({reason})"
+        ) from exc
 
 
 def _user_rows(connection: Connection) -> dict[str, int]:
