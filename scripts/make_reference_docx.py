@@ -90,6 +90,25 @@ def _left_border(style, color: str = "1F3A5F", size: int = 12) -> None:
     ppr.append(borders)
 
 
+def _box(style, color: str) -> None:
+    """A frame round the cover's marking, so it does not read as a second page header."""
+    ppr = style.element.get_or_add_pPr()
+    borders = OxmlElement("w:pBdr")
+    for side in ("top", "left", "bottom", "right"):
+        edge = OxmlElement(f"w:{side}")
+        for key, value in (
+            ("w:val", "single"),
+            ("w:sz", "12"),
+            ("w:space", "4"),
+            ("w:color", color),
+        ):
+            edge.set(qn(key), value)
+        borders.append(edge)
+    ppr.append(borders)
+    ppr.get_or_add_ind().set(qn("w:left"), str(int(Cm(2.5).twips)))
+    ppr.get_or_add_ind().set(qn("w:right"), str(int(Cm(2.5).twips)))
+
+
 def _shading(style, fill: str) -> None:
     ppr = style.element.get_or_add_pPr()
     shd = OxmlElement("w:shd")
@@ -171,6 +190,12 @@ def define_styles(document) -> None:
     classification.font.all_caps = True
     classification.paragraph_format.alignment = WD_ALIGN_PARAGRAPH.CENTER
     classification.paragraph_format.space_after = Pt(0)
+
+    cover_marking = _paragraph_style(document, "Cover Classification", "Classification")
+    _font(cover_marking, 14, bold=True, color=RGBColor(0x99, 0x00, 0x00))
+    cover_marking.font.all_caps = True
+    cover_marking.paragraph_format.space_before = Pt(24)
+    _box(cover_marking, "990000")
 
     page_number = _paragraph_style(document, "Page Number", "Footer")
     _font(page_number, 9, color=GREY)

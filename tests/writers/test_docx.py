@@ -22,7 +22,7 @@ def _write(tmp_path, mode="inline"):  # type: ignore[no-untyped-def]
 def test_paragraphs_carry_the_template_styles(tmp_path):  # type: ignore[no-untyped-def]
     _, word = _write(tmp_path)
     pairs = [(p.style.name, p.text) for p in word.paragraphs if p.text]
-    assert ("Classification", "OFFICIAL") in pairs
+    assert ("Cover Classification", "OFFICIAL") in pairs
     assert ("Title", "EU–Western Balkans Ministerial Forum: briefing") in pairs
     assert ("Quote", QUOTES[0][0]) in pairs
     citation = next(i for i, (s, _) in enumerate(pairs) if s == "Citation")

@@ -48,6 +48,7 @@ STYLE_NAMES = {
     "cover": "Cover Field",
     "cover_label": "Cover Label",
     "classification": "Classification",
+    "cover_classification": "Cover Classification",
     "page_number": "Page Number",
     "h1": "Heading 1",
     "h2": "Heading 2",
@@ -193,7 +194,7 @@ class DocxWriter:
     def _cover(self) -> None:
         cover = self.doc.cover
         if cover.classification:
-            self._append(self._text_paragraph("classification", cover.classification.upper()))
+            self._append(self._text_paragraph("cover_classification", cover.classification.upper()))
         self._append(self._text_paragraph("title", cover.title, "title"))
         if cover.subtitle:
             self._append(self._text_paragraph("subtitle", cover.subtitle, "subtitle"))

@@ -146,6 +146,10 @@ def _paragraph_style(
         allowOrphans=0,
         linkUnderline=0,
     )
+    if "border" in spec:
+        style.borderColor = palette[spec["border"]]
+        style.borderWidth = spec.get("border_width", 1)
+        style.borderPadding = spec.get("border_padding", 0)
     if "background" in spec:
         style.backColor = palette[spec["background"]]
         style.borderPadding = spec.get("border_padding", 0)

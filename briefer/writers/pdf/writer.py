@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import Any
 
 from reportlab import rl_config
+from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import cm
 from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfbase.pdfmetrics import stringWidth
@@ -285,7 +286,8 @@ class PdfWriter:
         if cover.classification:
             self.story.append(
                 RLParagraph(
-                    self._text(cover.classification.upper(), "marking"), self.p["classification"]
+                    self._text(cover.classification.upper(), "marking"),
+                    self._shrink_wrapped(cover.classification.upper(), "cover_classification"),
                 )
             )
         self.story.append(RLParagraph(self._text(cover.title, "title"), self.p["title"]))
@@ -323,6 +325,14 @@ class PdfWriter:
             )
             self.story.append(table)
         self.story.append(RLPageBreak())
+
+    def _shrink_wrapped(self, text: str, name: str) -> ParagraphStyle:
+        """The style with indents that make its border box just fit ``text`` (centred)."""
+        style = self.p[name]
+        width = stringWidth(xml_safe(text), style.fontName, style.fontSize)
+        room = self.style.page.frame_width
+        indent = max(0.0, (room - width) / 2 - style.borderPadding - 12)
+        return ParagraphStyle(f"{name}-fitted", parent=style, leftIndent=indent, rightIndent=indent)
 
     # -- block handlers --------------------------------------------------------------------
     def _heading(self, block: Heading) -> None:
