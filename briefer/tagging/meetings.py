@@ -109,6 +109,10 @@ _OTHER_MEETING = re.compile(
     r"nächste|kommende|naslednj\w*|prihodnj\w*|volgende)\b",
     re.IGNORECASE,
 )
+_THIS_MEETING_VERB = re.compile(
+    r"\b(?:met|gathered|convened|are\s+meeting|meet\s+today|is\s+hosting|hosts|are\s+gathered)\b",
+    re.IGNORECASE,
+)
 # Weaker hints of a future or reported event: lower a candidate, do not remove it.
 _WEAK_OTHER = re.compile(
     r"\b(?:will|future|planned|scheduled|in\s+the\s+context\s+of|taking\s+place)\b", re.IGNORECASE
@@ -432,8 +436,14 @@ class _Candidate:
 
 
 def _other_meeting_before(unit: _Unit, position: int) -> bool:
+    """Whether the words just before ``position`` speak of another meeting ("the upcoming
+    …", "the conclusions of …"), unless this meeting's own verb follows the cue ("Building
+    on the results of the Vienna meeting, ministers met in Sofia")."""
     window = unit.text[max(0, position - 200) : position]
-    return bool(_OTHER_MEETING.search(window))
+    cues = list(_OTHER_MEETING.finditer(window))
+    if not cues:
+        return False
+    return not _THIS_MEETING_VERB.search(window, cues[-1].end())
 
 
 def _series_named(unit: _Unit) -> bool:

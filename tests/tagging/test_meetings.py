@@ -223,6 +223,17 @@ def test_a_header_line_can_say_where_the_meeting_is() -> None:
     assert guess.series == "Police Cooperation Convention for Southeast Europe"
 
 
+def test_an_earlier_meeting_recalled_in_the_same_sentence_is_not_this_one() -> None:
+    doc = clean_document(
+        "Joint statement\n\nBuilding on the results of the ministerial meeting held in Vienna "
+        "on 12 March 2015, ministers met in Sofia on 21 and 22 January 2016."
+    )
+    guess = extract_meeting(doc)
+    assert guess is not None
+    assert (guess.city, guess.country) == ("Sofia", "BG")
+    assert (guess.start_date, guess.end_date) == (D(2016, 1, 21), D(2016, 1, 22))
+
+
 def test_a_text_that_does_not_say_gives_no_meeting() -> None:
     doc = clean_document(
         "Joint action crucial\n\nThe ministerial meeting discussed ways to strengthen "
