@@ -22,6 +22,7 @@ from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from briefer.briefing.build import normalise
 from briefer.domain.errors import BrieferError
 from briefer.writers.manifest import QuoteRecord, text_digest
 from briefer.writers.text import (
@@ -116,8 +117,10 @@ def verify_file(path: Path | str, passage_texts: PassageLookup) -> VerifyReport:
                     "quote_missing", f"{label}: listed but not found in the file", record.n, ids
                 )
             )
-        for pid in ids:
-            _check_passage(report, record, pid, library.get(pid), shown, form)
+        _check_passage(report, record, ids[0], library.get(ids[0]), shown, form)
+        quoted = library.get(ids[0], shown)
+        for pid in ids[1:]:
+            _check_copy(report, record, pid, library.get(pid), quoted)
     for text in untracked:
         excerpt = text if len(text) <= 60 else text[:57] + "…"
         report.mismatches.append(
@@ -143,7 +146,7 @@ def _check_passage(
             )
         )
         return
-    if pid == ids[0] and text_digest(stored) != digest:
+    if text_digest(stored) != digest:
         report.mismatches.append(
             Mismatch(
                 "passage_changed",
@@ -174,6 +177,32 @@ def _check_passage(
         report.notes.append(
             f"{label}: the PDF shows {describe_chars(Counter(ch for ch in stored if ch in record.omitted))} "
             "as U+FFFD (no glyph); accepted"
+        )
+
+
+def _check_copy(
+    report: VerifyReport, record: QuoteRecord, pid: int, stored: str | None, quoted: str | None
+) -> None:
+    """A republished copy cited with the quote: it must still say the same, as the briefing
+    builder compares copies (case, spacing, quote marks and dashes folded)."""
+    label = f"quote {record.n}"
+    if stored is None:
+        report.mismatches.append(
+            Mismatch(
+                "passage_missing",
+                f"{label}: passage {pid} (a copy cited with it) is no longer in the library",
+                record.n,
+                record.passage_ids,
+            )
+        )
+    elif quoted is not None and normalise(stored) != normalise(quoted):
+        report.mismatches.append(
+            Mismatch(
+                "passage_changed",
+                f"{label}: passage {pid} (a copy cited with it) no longer has the quoted text",
+                record.n,
+                record.passage_ids,
+            )
         )
 
 

@@ -120,3 +120,27 @@ def test_docx_quote_list_is_a_custom_xml_part(exported):  # type: ignore[no-unty
     package = zipfile.ZipFile(paths["docx"])
     parts = [n for n in package.namelist() if n.startswith("customXml/item")]
     assert any(b"urn:x-briefer:quotes:1" in package.read(n) for n in parts)
+
+
+def test_republished_copy_cited_with_a_quote(library, stored, tmp_path):  # type: ignore[no-untyped-def]
+    """A quote cites every copy of a republished sentence; copies may differ in quote marks."""
+    original = "The Ministers called it a \u201cdecisive step\u201d \u2013 together."
+    copy = 'The ministers called it a "decisive step" - together.'
+    ids = stored([original, copy])
+    from briefer.briefing.document import Quote
+    from tests.writers.conftest import CITATION
+
+    document = make_document([])
+    document.blocks.insert(3, Quote(original, CITATION, (ids[0], ids[1])))
+    for fmt in ("docx", "pdf"):
+        path = tmp_path / f"copies.{fmt}"
+        write_document(document, fmt, path)
+        assert verify_export(library, path).ok
+    with library.session() as session:
+        session.execute(update(Passage).where(Passage.id == ids[1]).values(text="Other words."))
+    for fmt in ("docx", "pdf"):
+        report = verify_export(library, tmp_path / f"copies.{fmt}")
+        assert [(m.problem, m.passage_ids) for m in report.mismatches] == [
+            ("passage_changed", (ids[0], ids[1]))
+        ]
+        assert f"passage {ids[1]} (a copy cited with it)" in report.mismatches[0].message
