@@ -733,11 +733,19 @@ def _dateline_places(unit: _Unit) -> list[_Candidate]:
     if not source:
         return []
     place = _place_line(source)
+    if place is None and "," in source:
+        # "Joint Statement: EU-Western Balkans Ministerial Forum …, Tirana, 4-5 October 2018"
+        parts = source.split(",")
+        for size in (2, 1):
+            tail = ",".join(parts[-size:]).strip()
+            if len(parts) > size and (place := _place_line(tail)) not in (None, (None, None)):
+                source = tail
+                break
     if place is None or place == (None, None):
         return []
     city, country = place
     score = 0.8 if unit.zone == "header" else 0.7
-    start = source_start + source_text.index(source)
+    start = source_start + source_text.rindex(source)
     evidence = Evidence(source, start, start + len(source), f"meeting-place:dateline-{unit.zone}")
     return [_Candidate(score, [evidence], city=city, country=country)]
 

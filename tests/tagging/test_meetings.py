@@ -234,6 +234,32 @@ def test_an_earlier_meeting_recalled_in_the_same_sentence_is_not_this_one() -> N
     assert (guess.start_date, guess.end_date) == (D(2016, 1, 21), D(2016, 1, 22))
 
 
+def test_one_line_header_with_name_place_and_dates() -> None:
+    doc = clean_document(
+        "Joint Press Statement: EU-Western Balkans Ministerial Forum on Justice and Home "
+        "Affairs, Tirana, 4-5 October 2018\n\nThe ministers agreed on a joint action plan."
+    )
+    guess = extract_meeting(doc)
+    assert guess is not None
+    assert (guess.city, guess.country) == ("Tirana", "AL")
+    assert (guess.start_date, guess.end_date) == (D(2018, 10, 4), D(2018, 10, 5))
+    assert guess.series == "EU–Western Balkans Ministerial Forum on Justice and Home Affairs"
+    for evidence in guess.evidence:
+        assert doc.text[evidence.start : evidence.end] == evidence.text
+
+
+def test_council_header_without_a_place_leaves_the_place_unknown() -> None:
+    doc = clean_document(
+        "Justice and Home Affairs Council, 13-14 October 2022\n\nMain results\n\n"
+        "Ministers discussed the situation in Ukraine and internal security."
+    )
+    guess = extract_meeting(doc)
+    assert guess is not None
+    assert (guess.start_date, guess.end_date) == (D(2022, 10, 13), D(2022, 10, 14))
+    assert guess.city is None and guess.country is None
+    assert guess.series == "Justice and Home Affairs Council"
+
+
 def test_a_text_that_does_not_say_gives_no_meeting() -> None:
     doc = clean_document(
         "Joint action crucial\n\nThe ministerial meeting discussed ways to strengthen "
