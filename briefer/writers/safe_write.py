@@ -54,8 +54,11 @@ def atomic_target(path: Path | str) -> Iterator[Path]:
     temp = Path(temp_name)
     try:
         yield temp
-        _fsync(temp)
-        os.replace(temp, target)
+        try:
+            _fsync(temp)
+            os.replace(temp, target)
+        except OSError as exc:  # disk full, target locked by another program…
+            raise ExportError(target, f"cannot write ({exc.strerror or exc})") from exc
         _fsync_folder(target.parent)
     except BaseException:
         with contextlib.suppress(OSError):

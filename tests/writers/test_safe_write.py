@@ -87,3 +87,18 @@ def test_progress_reports_every_block_done(tmp_path, fmt):  # type: ignore[no-un
     total = len(document.blocks)
     assert calls[-1] == (total, total)
     assert [d for d, _ in calls] == sorted(d for d, _ in calls) and len(calls) >= 3
+
+
+def test_failing_rename_is_a_clear_error_and_keeps_the_old_file(tmp_path, monkeypatch):  # type: ignore[no-untyped-def]
+    target = tmp_path / "brief.pdf"
+    target.write_bytes(b"%PDF old")
+
+    def refuse(src, dst):  # type: ignore[no-untyped-def]
+        raise PermissionError(13, "Permission denied")
+
+    monkeypatch.setattr(os, "replace", refuse)
+    with pytest.raises(ExportError, match="Permission denied") as info:
+        write_document(make_document([("A quote.", 1)]), "pdf", target)
+    assert str(target) in str(info.value)
+    assert target.read_bytes() == b"%PDF old"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["brief.pdf"]
