@@ -561,13 +561,15 @@ def _date_score(
     unit: _Unit, mention: DateMention, named_header: bool, published: dt.date | None
 ) -> float | None:
     if unit.zone in ("header", "signature"):
-        bare = _bare_date_line(unit) is not None
-        place_before = unit.text[: mention.begin].strip(" ,\t")
-        has_place = bool(place_before) or (
-            bare and unit.line_before is not None and _place_line(unit.line_before) is not None
+        before = unit.text[: mention.begin].strip(" ,:\t-–—")
+        has_place = bool(_dateline_places(unit))
+        names_meeting = bool(before) and (
+            _NAME_NOUNS.search(before) is not None or _series_any(before)
         )
-        if bare and not has_place and not mention.is_range and not named_header:
-            return None  # a bare date under a headline: when it was published
+        if not (has_place or names_meeting or mention.is_range or named_header):
+            # A bare date under a headline, or "Press release, 5 December 2019": when it
+            # was published, not when the meeting met.
+            return None
         score = 0.6 if unit.zone == "header" else 0.45
         if has_place:
             score += 0.25

@@ -260,6 +260,15 @@ def test_council_header_without_a_place_leaves_the_place_unknown() -> None:
     assert guess.series == "Justice and Home Affairs Council"
 
 
+def test_a_press_release_date_line_is_not_the_meeting_date() -> None:
+    doc = clean_document(
+        "Ministers agree on returns\n\nPress release, 5 December 2019\n\n"
+        "The interior ministers discussed returns and readmission."
+    )
+    guess = extract_meeting(doc)
+    assert guess is None or guess.start_date is None
+
+
 def test_a_text_that_does_not_say_gives_no_meeting() -> None:
     doc = clean_document(
         "Joint action crucial\n\nThe ministerial meeting discussed ways to strengthen "
