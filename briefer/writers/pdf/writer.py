@@ -146,6 +146,8 @@ class PdfWriter:
         italic_styles = {
             name for name, style in self.p.items() if style.fontName.endswith("Italic")
         }
+        if italic_styles - {"intro", "note"}:  # a stylesheet made another style italic
+            return True
         if self.doc.footnotes:  # a note never placed is drawn in the note style
             return True
         for block in self.doc.blocks:
