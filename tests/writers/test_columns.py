@@ -8,9 +8,9 @@ from briefer.writers.columns import fit_widths, widest_word
 
 
 def test_narrow_column_grows_to_its_widest_word_others_share_the_rest():
-    widths = fit_widths([3, 3, 1.6, 1.6], [40, 40, 60, 10], 400)
+    widths = fit_widths([3, 3, 1.6, 1.6], [40, 40, 100, 10], 400)  # column 3 would get 70
     assert sum(widths) == pytest.approx(400)
-    assert widths[2] == pytest.approx(60)
+    assert widths[2] == pytest.approx(100)
     assert widths[0] == pytest.approx(widths[1]) and widths[0] > widths[3]
 
 
