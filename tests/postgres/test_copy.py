@@ -118,7 +118,7 @@ def test_a_library_in_the_target_is_refused_unless_replaced(
     assert _run("copy", "--from", source, "--to", team, capsys=capsys)[0] == 0
     with opened(team) as library, library.session() as session:
         session.execute(text("UPDATE briefing SET title = 'edited on the server'"))
-    code, out, err = _run("copy", "--from", source, "--to", team, capsys=capsys)
+    code, _out, err = _run("copy", "--from", source, "--to", team, capsys=capsys)
     assert code == 1
     assert len(err.strip().splitlines()) == 1
     assert "not empty" in err and "--replace" in err and "127.0.0.1" in err
