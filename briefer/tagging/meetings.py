@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import bisect
 import datetime as dt
+import logging
 import re
 import tomllib
 from collections.abc import Iterable, Iterator
@@ -36,6 +37,7 @@ from briefer.tagging.dates import find_dates as _find_dates
 from briefer.tagging.model import Evidence, MeetingGuess
 
 VIDEOCONFERENCE = "videoconference"
+_log = logging.getLogger(__name__)
 
 # Words that make a sentence about a meeting.
 # Words that make a sentence about a meeting: single words are looked up in a set (a big
@@ -916,7 +918,17 @@ def extract_meeting(document: CleanDocument) -> MeetingGuess | None:
 
     Fields the text does not state stay None; ``confidence`` (0..1) grows with the
     evidence found, and ``evidence`` lists every matched piece of text with its rule.
+    A fault here must not stop an import (the meeting is a guess the analyst can set by
+    hand), so it is logged and the meeting left unknown.
     """
+    try:
+        return _extract(document)
+    except Exception:
+        _log.exception("meeting extraction failed for %s", document.path)
+        return None
+
+
+def _extract(document: CleanDocument) -> MeetingGuess | None:
     units = _units(document)
     published = _publication_date(document, units)
     date = _choose_date(_date_candidates(units, published, document.published or published))

@@ -384,3 +384,16 @@ def test_evidence_stays_bounded_on_a_repetitive_document() -> None:
     guess = extract_meeting(clean_document(text))
     assert guess is not None and (guess.city, guess.start_date) == ("Vienna", D(2019, 5, 5))
     assert len(guess.evidence) <= 40
+
+
+def test_a_fault_in_extraction_leaves_the_meeting_unknown_instead_of_failing(
+    monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+) -> None:
+    from briefer.tagging import meetings
+
+    def broken(_units):
+        raise RuntimeError("bug")
+
+    monkeypatch.setattr(meetings, "_publication_date", lambda *a: broken(a))
+    assert extract_meeting(clean_document("Ministers met in Sofia on 5 May 2019.")) is None
+    assert "meeting extraction failed" in caplog.text
