@@ -115,3 +115,7 @@ def test_every_compiled_term_is_quoted() -> None:
     compiled = to_fts5(parse_query("NEAR(border smuggling) x:y"))
     assert compiled is not None
     assert compiled.expression == '("near") AND ("border") AND ("smuggling") AND ("x y")'
+
+
+def test_dj_is_also_searched_as_d() -> None:
+    assert parse_query("Djordje") == Or((Term(("djordje",)), Term(("dorde",))))

@@ -145,8 +145,8 @@ class _Parser:
     def parse_primary(self) -> Node | None:
         token = self.tokens[self.pos]
         self.pos += 1
-        if token.kind == "term":
-            return token.term
+        if token.kind == "term" and token.term is not None:
+            return _with_dj_variant(token.term)
         if token.kind == "open":
             if self.depth >= MAX_DEPTH:
                 return None
@@ -157,6 +157,17 @@ class _Parser:
                 self.pos += 1
             return node
         return None
+
+
+def _with_dj_variant(term: Term) -> Node:
+    """``djordje`` also finds Đorđe: the index folds đ to d, but people often type dj.
+
+    The word as typed is kept too (some texts write Djordje), so this only widens.
+    """
+    variant = tuple(w.replace("dj", "d") for w in term.words)
+    if variant == term.words:
+        return term
+    return Or((term, Term(variant, term.prefix)))
 
 
 def _combine(kind: type[And] | type[Or], parts: list[Node]) -> Node | None:
