@@ -20,7 +20,7 @@ from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
 from alembic.script.revision import ResolutionError
 from alembic.util.exc import CommandError
-from sqlalchemy import Engine, inspect
+from sqlalchemy import Engine, inspect, text
 from sqlalchemy.exc import DBAPIError, OperationalError
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -29,6 +29,8 @@ from briefer.paths import migrations_dir
 from briefer.store.engine import make_engine, resolve_url, sqlite_path
 from briefer.store.schema import metadata
 from briefer.store.search import SearchBackend, backend_for
+
+SCHEMA_LOCK_KEY = 0x42726965  # any constant shared by every Briefer ("Brie")
 
 
 def alembic_config(engine: Engine) -> Config:
@@ -83,7 +85,32 @@ def open_library(db: str | None = None) -> Library:
     return Library(url=url, engine=engine, sessions=sessions, search=backend_for(engine))
 
 
+@contextmanager
+def _schema_lock(engine: Engine) -> Iterator[None]:
+    """On PostgreSQL, one process at a time creates or upgrades the schema.
+
+    Two analysts opening a new team library at the same moment would otherwise both see
+    no tables and both try to create them. SQLite needs no lock: its file lock serialises.
+    """
+    if engine.dialect.name != "postgresql":
+        yield
+        return
+    with engine.connect() as connection:
+        connection.execute(text("SELECT pg_advisory_lock(:key)"), {"key": SCHEMA_LOCK_KEY})
+        connection.commit()
+        try:
+            yield
+        finally:
+            connection.execute(text("SELECT pg_advisory_unlock(:key)"), {"key": SCHEMA_LOCK_KEY})
+            connection.commit()
+
+
 def _prepare_schema(engine: Engine, url: str) -> None:
+    with _schema_lock(engine):
+        _prepare_schema_locked(engine, url)
+
+
+def _prepare_schema_locked(engine: Engine, url: str) -> None:
     head = head_revision()
     with engine.connect() as connection:
         current = MigrationContext.configure(connection).get_current_revision()
