@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Literal
 
-from sqlalchemy import insert, select
+from sqlalchemy import bindparam, insert, select
 from sqlalchemy.exc import IntegrityError, SQLAlchemyError
 from sqlalchemy.orm import Session, make_transient_to_detached
 
@@ -202,10 +202,7 @@ def store_document(
     }
     # One Core INSERT, then the row joins the session as already persistent (no ORM
     # flush): the meeting service still gets a real ``Document`` to work on.
-    document_table = Document.__table__
-    document_id = session.connection().scalar(
-        insert(document_table).returning(document_table.c.id), values
-    )
+    document_id = session.connection().scalar(_STATEMENTS.insert_document, values)
     row = Document(id=document_id, **values)
     make_transient_to_detached(row)
     session.add(row)
@@ -225,14 +222,9 @@ def store_document(
     if passage_rows:
         # Core executemany, then one SELECT for the ids: INSERT … RETURNING with a
         # guaranteed row order runs row by row on SQLite (one statement per passage).
-        table = Passage.__table__
         connection = session.connection()
-        connection.execute(insert(table), passage_rows)
-        ids = dict(
-            connection.execute(
-                select(table.c.position, table.c.id).where(table.c.document_id == row.id)
-            ).all()
-        )
+        connection.execute(_STATEMENTS.insert_passage, passage_rows)
+        ids = dict(connection.execute(_STATEMENTS.passage_ids, {"document": row.id}).all())
     _store_footnotes(session, document, ids)
     _store_tags(session, tags, ids, reference)
     attach_meeting(session, row, tags.meeting)
@@ -263,7 +255,7 @@ def _store_footnotes(session: Session, document: CleanDocument, ids: dict[int, i
         if m in notes and notes[m] != p.position
     ]
     if links:
-        session.connection().execute(insert(PassageFootnote.__table__), links)
+        session.connection().execute(_STATEMENTS.insert_footnote, links)
 
 
 def _store_tags(
@@ -310,14 +302,33 @@ def _store_tags(
             row["score"] = max(row["score"] or 0.0, theme.score)
             row["evidence"].extend(e.as_dict() for e in theme.evidence)
     if countries:
-        session.connection().execute(insert(PassageCountry.__table__), list(countries.values()))
+        session.connection().execute(_STATEMENTS.insert_country, list(countries.values()))
     if themes:
-        session.connection().execute(insert(PassageTheme.__table__), list(themes.values()))
+        session.connection().execute(_STATEMENTS.insert_theme, list(themes.values()))
 
 
 def _find_duplicate(session: Session, sha256: str) -> int | None:
-    table = Document.__table__
-    return session.connection().scalar(select(table.c.id).where(table.c.sha256 == sha256))
+    return session.connection().scalar(_STATEMENTS.duplicate, {"sha256": sha256})
+
+
+class _Statements:
+    """The import's statements, built once: building and cache-keying a SQLAlchemy
+    expression per document cost more than running it."""
+
+    def __init__(self) -> None:
+        document, passage = Document.__table__, Passage.__table__
+        self.duplicate = select(document.c.id).where(document.c.sha256 == bindparam("sha256"))
+        self.insert_document = insert(document).returning(document.c.id)
+        self.insert_passage = insert(passage)
+        self.passage_ids = select(passage.c.position, passage.c.id).where(
+            passage.c.document_id == bindparam("document")
+        )
+        self.insert_footnote = insert(PassageFootnote.__table__)
+        self.insert_country = insert(PassageCountry.__table__)
+        self.insert_theme = insert(PassageTheme.__table__)
+
+
+_STATEMENTS = _Statements()
 
 
 @dataclass(frozen=True)
