@@ -215,3 +215,41 @@ def test_unsupported_suffix(tmp_path: Path) -> None:
     path.write_bytes(b"PK")
     with pytest.raises(ReadError, match=r"unsupported format \.xlsx"):
         read_document(path)
+
+
+def test_pdf_footnote_marker_and_text_are_linked(tmp_path: Path) -> None:
+    from reportlab.pdfgen import canvas
+
+    path = tmp_path / "footnote.pdf"
+    c = canvas.Canvas(str(path), invariant=1)
+    c.setFont("Helvetica-Bold", 16)
+    c.drawString(72, 780, "Joint Declaration")
+    c.setFont("Helvetica", 11)
+    c.drawString(72, 740, "The Ministers recalled the ongoing regional initiatives on countering")
+    c.drawString(72, 726, "terrorism and violent extremism")
+    text = c.beginText(72 + c.stringWidth("terrorism and violent extremism", "Helvetica", 11), 726)
+    text.setFont("Helvetica", 7)
+    text.setRise(4)
+    text.textOut("1")  # a raised, small footnote marker
+    text.setRise(0)
+    text.setFont("Helvetica", 11)
+    text.textOut(", and agreed to act.")
+    c.drawText(text)
+    c.drawString(72, 692, "They will meet again next year in Vienna to review progress.")
+    c.setFont("Helvetica", 8)
+    c.drawString(72, 90, "1 Such as the Salzburg Forum and the Brdo Process.")
+    c.showPage()
+    c.save()
+    document = prepare_document(path)
+    assert [(p.kind, p.paragraph, p.footnote_markers, p.text) for p in document.passages] == [
+        ("heading", "", [], "Joint Declaration"),
+        (
+            "body",
+            "1",
+            ["1"],
+            "The Ministers recalled the ongoing regional initiatives on countering terrorism "
+            "and violent extremism¹, and agreed to act.",
+        ),
+        ("body", "2", [], "They will meet again next year in Vienna to review progress."),
+        ("footnote", "fn 1", [], "Such as the Salzburg Forum and the Brdo Process."),
+    ]
