@@ -120,6 +120,7 @@ LINE_RULES: list[LineRule] = [
         r"^\d{4,5}/\d{2}(?:\s+(?:rev|add|cor)\s*\d*)*(?:\s+[\w/.]{1,12}){0,6}\s+(?:limite\s+)?[A-Z]{2}$",
         r"^(?:[A-Z]{2,5}\s+){1,3}[\dA-Z.]{1,4}\s+limite\s+[A-Z]{2}$",
     ),
+    *_rule("separator", r"^[^\w\s]+(?:\s+[^\w\s]+){0,20}$"),  # "* * *", "———", "•"
     *_rule(
         "sample-notice",
         r"^fictional sample text for briefer\s*[—–-]+\s*not an official document\.?$",

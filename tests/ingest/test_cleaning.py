@@ -44,6 +44,8 @@ def _clean_text(text: str) -> ExtractedDocument:
         ("Related news", "web-furniture"),
         ("Last updated: 12 March 2021", "web-furniture"),
         ("12345/15 JV/mz 1 DGD 1C LIMITE EN", "council-furniture"),
+        ("* * *", "separator"),
+        ("———", "separator"),
     ],
 )
 def test_boilerplate_lines_are_recognised(line: str, rule: str) -> None:
