@@ -41,7 +41,11 @@ def search(library: Library, request: SearchRequest) -> SearchPage:
                 offset=max(request.offset, 0),
             )
         ).all()
-        total = session.execute(queries.count_statement(match, filters)).scalar_one()
+        short_page = len(page_ids) < request.limit and (page_ids or request.offset <= 0)
+        if short_page:  # the page holds the last hits: no need to count them all
+            total = max(request.offset, 0) + len(page_ids)
+        else:
+            total = session.execute(queries.count_statement(match, filters)).scalar_one()
         hits = _hits(session, [(pid, rank) for pid, rank in page_ids], terms)
         facets = _facets(session, library, node, filters) if request.with_facets else {}
     return SearchPage(hits=hits, total=total, facets=facets)

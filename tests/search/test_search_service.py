@@ -432,3 +432,10 @@ def test_deleting_a_document_removes_its_passages_from_the_index(lib: Builder) -
     with library.engine.connect() as connection:
         rows = indexed_count(connection)
     assert rows == 6
+
+
+def test_counting_without_a_page(lib: Builder) -> None:
+    page = run(lib.library, "smuggling", limit=0)
+    assert page.hits == [] and page.total == 3
+    assert run(lib.library, "smuggling", limit=10, offset=10).total == 3
+    assert run(lib.library, "smuggling", limit=10, offset=1).total == 3
