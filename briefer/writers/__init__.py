@@ -4,7 +4,8 @@
 file beside ``path`` and renames it into place (``safe_write``), so an existing file is
 never left half-written. It returns a ``WriteReport`` (quotes written, pages, and what could
 not be laid out as given, e.g. dropped control characters or glyphs the font lacks);
-callers that only need the file may ignore it.
+callers that only need the file may ignore it. ``progress(done, total)`` receives
+``(percent, 100)``, rising to ``(100, 100)`` when the file is complete.
 """
 
 from __future__ import annotations

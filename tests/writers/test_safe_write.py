@@ -78,15 +78,15 @@ def test_unknown_format(tmp_path):  # type: ignore[no-untyped-def]
 
 
 @pytest.mark.parametrize("fmt", ["docx", "pdf"])
-def test_progress_reports_every_block_done(tmp_path, fmt):  # type: ignore[no-untyped-def]
+def test_progress_rises_to_one_hundred_percent(tmp_path, fmt):  # type: ignore[no-untyped-def]
     calls: list[tuple[int, int]] = []
     document = make_document([(f"Quote {i}.", i) for i in range(250)])
-    write_document(
-        document, fmt, tmp_path / f"brief.{fmt}", progress=lambda d, t: calls.append((d, t))
-    )
-    total = len(document.blocks)
-    assert calls[-1] == (total, total)
-    assert [d for d, _ in calls] == sorted(d for d, _ in calls) and len(calls) >= 3
+    target = tmp_path / f"brief.{fmt}"
+    write_document(document, fmt, target, progress=lambda d, t: calls.append((d, t)))
+    assert calls[-1] == (100, 100)
+    done = [d for d, _ in calls]
+    assert done == sorted(set(done)) and len(done) > 10  # rising, each percent once
+    assert {t for _, t in calls} == {100}
 
 
 def test_failing_rename_is_a_clear_error_and_keeps_the_old_file(tmp_path, monkeypatch):  # type: ignore[no-untyped-def]

@@ -36,6 +36,7 @@ from briefer.writers.docx import ooxml
 from briefer.writers.docx.parts import Footnotes, add_custom_xml
 from briefer.writers.manifest import BOOKMARK_PREFIX, Manifest
 from briefer.writers.notes import PendingNotes
+from briefer.writers.progress import PercentProgress
 from briefer.writers.report import WriteReport
 from briefer.writers.text import drop_unrepresentable, xml_safe
 
@@ -120,11 +121,11 @@ class DocxWriter:
             if isinstance(block, Heading):
                 self._heading_names[id(block)] = f"_TocBr{len(self._heading_names) + 1:05d}"
         self._cover()
+        percent = PercentProgress(progress)
         total = len(blocks)
         for i, block in enumerate(blocks, 1):
             self._handlers[type(block)](block)
-            if progress is not None and (i % 100 == 0 or i == total):
-                progress(i, total)
+            percent.phase(0, 80, i, total)
         for marker, note in self.pending.remaining():
             # A note whose marker never appears outside a quote still belongs in the brief.
             self._append(self._text_paragraph("note", f"{marker} {note}"))
@@ -134,6 +135,7 @@ class DocxWriter:
         add_custom_xml(self.word, self.manifest.to_xml())
         self.report.quotes = len(self.manifest.quotes)
         self.word.save(str(path))
+        percent.finish()
 
     def _append(self, element: etree._Element) -> None:
         self._sect_pr.addprevious(element)

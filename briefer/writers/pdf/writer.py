@@ -58,6 +58,7 @@ from briefer.writers.pdf.flowables import (
     QuoteParagraph,
 )
 from briefer.writers.pdf.style import PdfStyle, ensure_italic_faces, load_style, missing_glyphs
+from briefer.writers.progress import PercentProgress
 from briefer.writers.report import LayoutFailed, WriteReport
 from briefer.writers.text import describe_chars, drop_unrepresentable, substitute, xml_safe
 
@@ -126,17 +127,18 @@ class PdfWriter:
             if isinstance(block, Heading):
                 self._heading_keys[id(block)] = f"h{len(self._heading_keys) + 1}"
         self._cover()
+        percent = PercentProgress(progress)
         total = len(self.doc.blocks)
         for i, block in enumerate(self.doc.blocks, 1):
             self._handlers[type(block)](block)
-            if progress is not None and (i % 100 == 0 or i == total):
-                progress(i, total)
+            percent.phase(0, 15, i, total)
         self._flush_notes()
         for marker, note in self.pending.remaining():
             self.story.append(
                 RLParagraph(f"{escape(marker)} {self._text(note, 'note')}", self.p["note"])
             )
-        self._build(path)
+        self._build(path, percent)
+        percent.finish()
         self.report.quotes = len(self.manifest.quotes)
         self.report.pages = self.state.pages
         self._report_glyphs()
@@ -165,7 +167,7 @@ class PdfWriter:
                 return True
         return False
 
-    def _build(self, path: Path) -> None:
+    def _build(self, path: Path, percent: PercentProgress) -> None:
         geometry = self.style.page
         cover = self.doc.cover
         template = BaseDocTemplate(
@@ -203,6 +205,13 @@ class PdfWriter:
         def canvasmaker(*args: Any, **kwargs: Any) -> BriefingCanvas:
             return BriefingCanvas(*args, state=state, style=style, manifest=manifest, **kwargs)
 
+        flowables = max(1, len(self.story))
+
+        def on_layout(kind: str, value: int) -> None:
+            if kind == "PROGRESS":  # flowables laid out so far
+                percent.phase(15, 98, value, flowables)
+
+        template.setProgressCallBack(on_layout)
         use_a85 = rl_config.useA85
         rl_config.useA85 = 0  # binary streams: a quarter smaller and faster than ASCII85
         try:
