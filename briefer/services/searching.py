@@ -158,11 +158,13 @@ def _facets(
         others = filters.without(facet)
         return library.search.text_match(node, others), others
 
-    closure = queries.theme_closure(session)
+    parents = dict(session.execute(select(Theme.id, Theme.parent_id)).all())
     theme_counts: dict[str, int] = {}
-    if closure:
-        statement = queries.theme_facet_statement(*match_without("themes"), closure)
-        theme_counts = dict(session.execute(statement).all())
+    statement = queries.theme_facet_statement(*match_without("themes"))
+    for theme_id, count, rolled_up in session.execute(statement):
+        is_top = parents.get(theme_id) is None
+        if bool(rolled_up) == is_top:  # top-level: the rollup; others: their own count
+            theme_counts[theme_id] = count
     statement = queries.country_facet_statement(*match_without("countries"))
     country_counts: dict[str, int] = dict(session.execute(statement).all())
     statement = queries.meeting_facet_statement(*match_without("meetings"))
