@@ -137,6 +137,9 @@ def _copy(source: Library, target: Library, *, replace: bool, say: Report) -> No
             current = "the search index"
             say("rebuilding the search index")
             backend_for(writing).rebuild(writing)
+            if writing.dialect.name == "postgresql":
+                # Fresh statistics: the planner would otherwise guess at a bulk-loaded library.
+                writing.execute(text("ANALYZE"))
     except BrieferError:
         raise
     except Exception as exc:  # the transaction is rolled back whatever failed

@@ -19,8 +19,16 @@ two backends see the same words at the same positions and find the same passages
 Phrases become ``<->`` chains, AND/OR/NOT become ``& | !``, a prefix ``:*``. Ranking is
 ``ts_rank_cd`` (cover density: terms close together rank higher), negated so that lower
 is better as the shared SQL expects. Snippets are cut from the original text in Python,
-as on SQLite. Tags are not in the index: theme and country filters stay with the shared
-SQL (``EXISTS`` on the tag tables, which PostgreSQL turns into hash semi-joins).
+as on SQLite.
+
+Tags: as on SQLite, each row also holds its passage's (non-excluded) themes and countries
+as lexemes (``zt`` + hex of the theme id, ``zc`` + hex of the country code) in a second
+vector, ``tags``, GIN-indexed too. Theme and country filters then become a second
+``@@`` that PostgreSQL answers from the index (a bitmap AND with the text match), where
+checking each text match against the tag tables costs a join per matching passage. A
+trigger on the tag tables keeps ``tags`` right whatever code changes a tag row; bulk
+re-tagging turns it off for its transaction (``SET LOCAL briefer.tag_sync = 'off'``,
+no lock taken) and refreshes the passages it changed.
 """
 
 from __future__ import annotations
@@ -29,7 +37,7 @@ from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from typing import Any
 
-from sqlalchemy import Connection, column, func, literal, table, text
+from sqlalchemy import ColumnElement, Connection, and_, column, func, literal, table, text
 from sqlalchemy.dialects.postgresql import TSQUERY, TSVECTOR
 from sqlalchemy.sql import cast
 
@@ -46,14 +54,61 @@ MAX_LEXEME_BYTES = 2000
 MAX_POSITION = 16383
 BATCH = 20_000
 
-_CREATE = [
+TAGS_INDEX_NAME = "ix_passage_search_tags"
+SYNC_SETTING = "briefer.tag_sync"
+
+_TAGS_OF = """
+    SELECT coalesce(array_to_tsvector(array_agg(tok)), ''::tsvector) FROM (
+        SELECT 'zt' || encode(convert_to(theme_id, 'UTF8'), 'hex') AS tok FROM passage_theme
+        WHERE passage_id = pid AND NOT excluded
+        UNION ALL
+        SELECT 'zc' || encode(convert_to(country_code, 'UTF8'), 'hex') FROM passage_country
+        WHERE passage_id = pid AND NOT excluded) AS tokens
+"""
+
+_CREATE_TABLE = [
     f"CREATE TABLE IF NOT EXISTS {SEARCH_TABLE} ("
     "passage_id INTEGER PRIMARY KEY REFERENCES passage(id) ON DELETE CASCADE, "
-    "body TSVECTOR NOT NULL)",
-    f"CREATE INDEX IF NOT EXISTS {INDEX_NAME} ON {SEARCH_TABLE} USING gin (body)",
+    "body TSVECTOR NOT NULL, tags TSVECTOR NOT NULL DEFAULT ''::tsvector)",
+    "CREATE OR REPLACE FUNCTION briefer_passage_tags(pid integer) RETURNS tsvector "
+    f"LANGUAGE sql STABLE AS $${_TAGS_OF}$$",
+    "CREATE OR REPLACE FUNCTION briefer_tags_changed() RETURNS trigger LANGUAGE plpgsql AS $$\n"
+    "BEGIN\n"
+    f"  IF coalesce(current_setting('{SYNC_SETTING}', true), '') = 'off' THEN RETURN NULL; END IF;\n"
+    "  IF TG_OP IN ('UPDATE', 'DELETE') THEN\n"
+    f"    UPDATE {SEARCH_TABLE} SET tags = briefer_passage_tags(OLD.passage_id)\n"
+    "    WHERE passage_id = OLD.passage_id;\n"
+    "  END IF;\n"
+    "  IF TG_OP IN ('INSERT', 'UPDATE') THEN\n"
+    f"    UPDATE {SEARCH_TABLE} SET tags = briefer_passage_tags(NEW.passage_id)\n"
+    "    WHERE passage_id = NEW.passage_id;\n"
+    "  END IF;\n"
+    "  RETURN NULL;\n"
+    "END $$",
+    *[
+        f"CREATE OR REPLACE TRIGGER {SEARCH_TABLE}_{tag_table} "
+        f"AFTER INSERT OR UPDATE OR DELETE ON {tag_table} "
+        "FOR EACH ROW EXECUTE FUNCTION briefer_tags_changed()"
+        for tag_table in ("passage_theme", "passage_country")
+    ],
 ]
+_CREATE_INDEXES = [
+    f"CREATE INDEX IF NOT EXISTS {INDEX_NAME} ON {SEARCH_TABLE} USING gin (body)",
+    f"CREATE INDEX IF NOT EXISTS {TAGS_INDEX_NAME} ON {SEARCH_TABLE} USING gin (tags)",
+]
+_CREATE = _CREATE_TABLE + _CREATE_INDEXES
 
-_search = table(SEARCH_TABLE, column("passage_id"), column("body", TSVECTOR))
+_search = table(
+    SEARCH_TABLE, column("passage_id"), column("body", TSVECTOR), column("tags", TSVECTOR)
+)
+
+
+def theme_token(theme_id: str) -> str:
+    return "zt" + theme_id.encode().hex()
+
+
+def country_token(code: str) -> str:
+    return "zc" + code.encode().hex()
 
 
 def _quote(word: str) -> str:
@@ -110,9 +165,10 @@ class PostgresFtsBackend:
         if params:
             connection.execute(
                 text(
-                    f"INSERT INTO {SEARCH_TABLE} (passage_id, body) "
-                    "VALUES (:id, CAST(:body AS tsvector)) "
-                    "ON CONFLICT (passage_id) DO UPDATE SET body = excluded.body"
+                    f"INSERT INTO {SEARCH_TABLE} (passage_id, body, tags) "
+                    "VALUES (:id, CAST(:body AS tsvector), briefer_passage_tags(:id)) "
+                    "ON CONFLICT (passage_id) DO UPDATE "
+                    "SET body = excluded.body, tags = excluded.tags"
                 ),
                 params,
             )
@@ -124,11 +180,26 @@ class PostgresFtsBackend:
 
     @contextmanager
     def tag_sync_suspended(self, connection: Connection) -> Iterator[None]:
-        """Nothing to suspend: tags are not part of this index."""
-        yield
+        """Bulk tag changes without the per-row trigger, in this transaction only.
+
+        The setting is transaction-local (other analysts' changes keep their trigger) and
+        takes no lock; call ``refresh_tags`` for the passages changed before leaving.
+        """
+        connection.execute(text(f"SELECT set_config('{SYNC_SETTING}', 'off', true)"))
+        try:
+            yield
+        finally:
+            connection.execute(text(f"SELECT set_config('{SYNC_SETTING}', 'on', true)"))
 
     def refresh_tags(self, connection: Connection, first_id: int, last_id: int) -> None:
-        """Nothing to refresh: tags are not part of this index."""
+        """Recompute the tag lexemes of passages ``first_id..last_id`` (inclusive)."""
+        connection.execute(
+            text(
+                f"UPDATE {SEARCH_TABLE} SET tags = briefer_passage_tags(passage_id) "
+                "WHERE passage_id BETWEEN :first AND :last"
+            ),
+            {"first": first_id, "last": last_id},
+        )
 
     def rebuild(self, connection: Connection) -> None:
         """Refill the index from the passage table: batches folded in Python, loaded by COPY.
@@ -136,12 +207,14 @@ class PostgresFtsBackend:
         The GIN index is dropped during the load and built once at the end (far faster
         than maintaining it row by row), all in the caller's transaction.
         """
-        connection.execute(text(f"DROP INDEX IF EXISTS {INDEX_NAME}"))
-        self.install(connection)
-        connection.execute(text(f"DROP INDEX IF EXISTS {INDEX_NAME}"))
+        for statement in _CREATE_TABLE:
+            connection.execute(text(statement))
+        for name in (INDEX_NAME, TAGS_INDEX_NAME):
+            connection.execute(text(f"DROP INDEX IF EXISTS {name}"))
         connection.execute(text(f"TRUNCATE {SEARCH_TABLE}"))
         raw: Any = connection.connection.driver_connection
         last = 0
+        copy_sql = f"COPY {SEARCH_TABLE} (passage_id, body, tags) FROM STDIN"
         while True:
             rows = connection.execute(
                 text("SELECT id, text FROM passage WHERE id > :last ORDER BY id LIMIT :n"),
@@ -149,23 +222,56 @@ class PostgresFtsBackend:
             ).all()
             if not rows:
                 break
-            with raw.cursor() as cursor:
-                copy_sql = f"COPY {SEARCH_TABLE} (passage_id, body) FROM STDIN"
-                with cursor.copy(copy_sql) as copy:
-                    for pid, body in rows:
-                        copy.write_row((pid, tsvector_literal(body)))
+            tags = _tag_tokens(connection, rows[0][0], rows[-1][0])
+            with raw.cursor() as cursor, cursor.copy(copy_sql) as copy:
+                for pid, body in rows:
+                    tokens = sorted(tags.get(pid, ()))
+                    copy.write_row((pid, tsvector_literal(body), " ".join(tokens)))
             last = rows[-1][0]
-        self.install(connection)
+        for statement in _CREATE_INDEXES:
+            connection.execute(text(statement))
         connection.execute(text(f"ANALYZE {SEARCH_TABLE}"))
 
     def text_match(self, query: Node | None, filters: Filters | None = None) -> TextMatch | None:
         compiled = to_tsquery(query)
-        if compiled is None:
+        tag_parts: list[str] = []
+        absorbs: set[str] = set()
+        if filters is not None and filters.themes:
+            tag_parts.append(" | ".join(_quote(theme_token(t)) for t in filters.themes))
+            absorbs.add("themes")
+        if filters is not None and filters.countries:
+            tag_parts.append(" | ".join(_quote(country_token(c)) for c in filters.countries))
+            absorbs.add("countries")
+        if compiled is None and not tag_parts:
             return None
-        tsquery = cast(literal(compiled), TSQUERY)
+        conditions: list[ColumnElement[bool]] = []
+        rank = None
+        if compiled is not None:
+            tsquery = cast(literal(compiled), TSQUERY)
+            conditions.append(_search.c.body.op("@@")(tsquery))
+            rank = -func.ts_rank_cd(_search.c.body, tsquery)
+        if tag_parts:
+            tags = " & ".join(f"({part})" for part in tag_parts)
+            conditions.append(_search.c.tags.op("@@")(cast(literal(tags), TSQUERY)))
         return TextMatch(
             source=_search,
             passage_id=_search.c.passage_id,
-            condition=_search.c.body.op("@@")(tsquery),
-            rank=-func.ts_rank_cd(_search.c.body, tsquery),
+            condition=and_(*conditions),
+            rank=rank,
+            absorbs=frozenset(absorbs),
         )
+
+
+def _tag_tokens(connection: Connection, first: int, last: int) -> dict[int, set[str]]:
+    """The tag lexemes of passages ``first..last`` (for the bulk rebuild)."""
+    tokens: dict[int, set[str]] = {}
+    statement = text(
+        "SELECT passage_id, 'zt' || encode(convert_to(theme_id, 'UTF8'), 'hex') "
+        "FROM passage_theme WHERE passage_id BETWEEN :first AND :last AND NOT excluded "
+        "UNION ALL "
+        "SELECT passage_id, 'zc' || encode(convert_to(country_code, 'UTF8'), 'hex') "
+        "FROM passage_country WHERE passage_id BETWEEN :first AND :last AND NOT excluded"
+    )
+    for pid, token in connection.execute(statement, {"first": first, "last": last}):
+        tokens.setdefault(pid, set()).add(token)
+    return tokens
