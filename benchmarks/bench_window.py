@@ -30,12 +30,13 @@ from typing import Any
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
-from PySide6.QtCore import QElapsedTimer, QModelIndex, QSettings, Qt, QThreadPool, QTimer
+from PySide6.QtCore import QElapsedTimer, QModelIndex, QSettings, Qt, QTimer
 from PySide6.QtWidgets import QApplication
 
 from benchmarks import synthetic
 from briefer.services.workspace import Workspace
 from briefer.ui.application import make_application
+from briefer.ui.jobs import wait_for_all
 from briefer.ui.main_window import MainWindow
 from briefer.ui.mime import passages_mime
 
@@ -100,7 +101,7 @@ def measure_start(app: QApplication, path: Path) -> dict[str, float]:
     wait_until(app, window.is_idle)
     idle = time.perf_counter() - started
     window.close()
-    QThreadPool.globalInstance().waitForDone()
+    wait_for_all()
     workspace.close()
     return {
         "open_library_s": round(opened, 3),
@@ -252,7 +253,7 @@ def main() -> None:
         results["export"] = measure_export(app, window, Path(temp))["exports"]
         results["import"] = measure_import(app, window)
         window.close()
-        QThreadPool.globalInstance().waitForDone()
+        wait_for_all()
         workspace.close()
         results["passages"] = args.passages
         print(json.dumps(results, indent=2))

@@ -17,7 +17,6 @@ os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 from PySide6.QtCore import (
     QSettings,
     Qt,
-    QThreadPool,
 )
 from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QApplication
@@ -26,6 +25,7 @@ from briefer.services.importing import import_all
 from briefer.services.workspace import SearchRequest, Workspace
 from briefer.ui.application import make_application
 from briefer.ui.facets import find_key
+from briefer.ui.jobs import wait_for_all
 from briefer.ui.main_window import MainWindow
 
 SIZES = ((1280, 800), (1920, 1080))
@@ -33,7 +33,7 @@ SIZES = ((1280, 800), (1920, 1080))
 
 def _settle(app: QApplication, ms: int = 300) -> None:
     for _ in range(20):
-        QThreadPool.globalInstance().waitForDone(2000)
+        wait_for_all(2000)
         app.processEvents()
         QTest.qWait(ms // 10)
 

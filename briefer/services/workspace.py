@@ -13,8 +13,10 @@ the GUI thread calls another one (SQLite in WAL mode lets readers and one writer
 from __future__ import annotations
 
 import datetime as dt
+import threading
+from collections import OrderedDict
 from collections.abc import Callable, Generator, Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
@@ -57,6 +59,7 @@ from briefer.services.library import open_ready_library
 from briefer.services.tagging import ThemeNode
 from briefer.store.library import Library
 from briefer.store.models import Country, CountryGroupMember, Document, Passage, PassageCountry
+from briefer.tagging.taxonomy import taxonomy_from_library
 
 __all__ = [
     "ArrangeItems",
@@ -98,6 +101,7 @@ OTHERS = "Others"
 COUNTRY_GROUPS = (WESTERN_BALKANS, EU_MEMBERS, OTHERS)
 _GROUP_IDS = {"wb6": WESTERN_BALKANS, "eu": EU_MEMBERS}
 UNKNOWN_SERIES = "Other meetings"
+_FACET_CACHE_SIZE = 64
 
 
 @dataclass(frozen=True)
@@ -136,6 +140,11 @@ class Workspace:
 
     def __init__(self, library: Library) -> None:
         self.library = library
+        self._lock = threading.Lock()
+        self._generation = 0
+        self._facets: OrderedDict[SearchRequest, tuple[int, dict[str, list[FacetCount]]]] = (
+            OrderedDict()
+        )
 
     @classmethod
     def open(cls, db: str | None = None) -> Workspace:
@@ -164,7 +173,28 @@ class Workspace:
         return searching.search(self.library, request)
 
     def facet_counts(self, request: SearchRequest) -> dict[str, list[FacetCount]]:
-        return searching.facet_counts(self.library, request)
+        """Facet counts, remembered until the library changes (toggling a filter back and
+        forth, or returning to the unfiltered library, costs nothing the second time)."""
+        key = replace(request, limit=0, offset=0, sort="relevance", with_facets=True)
+        with self._lock:
+            generation = self._generation
+            cached = self._facets.get(key)
+            if cached is not None and cached[0] == generation:
+                self._facets.move_to_end(key)
+                return cached[1]
+        counts = searching.facet_counts(self.library, request)
+        with self._lock:
+            if generation == self._generation:
+                self._facets[key] = (generation, counts)
+                while len(self._facets) > _FACET_CACHE_SIZE:
+                    self._facets.popitem(last=False)
+        return counts
+
+    def library_changed(self) -> None:
+        """Forget cached counts (called after every write this facade makes)."""
+        with self._lock:
+            self._generation += 1
+            self._facets.clear()
 
     def meetings(self) -> list[MeetingFacet]:
         """Every meeting a document links to, by series (unknown last) then date."""
@@ -193,9 +223,25 @@ class Workspace:
             ),
         )
 
-    def themes(self) -> list[ThemeNode]:
+    def themes(self, *, with_counts: bool = True) -> list[ThemeNode]:
+        """The theme tree; without counts it is instant (the window takes its counts from
+        the facet counts of the current search instead)."""
         with self.library.session() as session:
-            return tagging.theme_tree(session)
+            if with_counts:
+                return tagging.theme_tree(session)
+            taxonomy = taxonomy_from_library(session)
+        nodes = {
+            t.id: ThemeNode(t.id, t.label, t.eurovoc, t.parent, 0, len(t.cues))
+            for t in taxonomy.themes
+        }
+        roots: list[ThemeNode] = []
+        for theme in taxonomy.themes:
+            node = nodes[theme.id]
+            if theme.parent is None or theme.parent not in nodes:
+                roots.append(node)
+            else:
+                nodes[theme.parent].children.append(node)
+        return roots
 
     def countries(self) -> list[CountryFacet]:
         """Countries tagged in the library or belonging to the Western Balkans, by group."""
@@ -260,11 +306,13 @@ class Workspace:
                 tagging.set_passage_tag(session, passage_id, country=key, remove=not present)
             else:
                 raise BrieferError(f"unknown tag kind {kind!r} (theme or country)")
+        self.library_changed()
 
     def set_meeting(self, document_id: int, changes: dict[str, Any]) -> None:
         """Correct the meeting of a document (kept across re-tagging and re-importing)."""
         with self.library.session() as session:
             meetings.set_meeting(session, document_id, changes)
+        self.library_changed()
 
     # --- briefings -------------------------------------------------------------------------
 
@@ -303,7 +351,18 @@ class Workspace:
         self, paths: Iterable[Path | str], cancel: CancelToken | None = None
     ) -> Generator[ImportEvent, None, ImportReport]:
         """The importer's generator: ``Progress`` before each file, an outcome after it."""
-        return import_paths(self.library, list(paths), cancel=cancel)
+        events = import_paths(self.library, list(paths), cancel=cancel)
+        try:
+            while True:
+                event = next(events)
+                if getattr(event, "status", None) == "imported":
+                    self.library_changed()
+                yield event
+        except StopIteration as stop:
+            report: ImportReport = stop.value
+            return report
+        finally:
+            self.library_changed()
 
     def export(
         self,

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import sys
 
-from PySide6.QtCore import QThreadPool
 from PySide6.QtWidgets import QApplication, QMessageBox
 
 from briefer.domain.errors import BrieferError
 from briefer.services.workspace import Workspace
+from briefer.ui.jobs import wait_for_all
 from briefer.ui.main_window import APPLICATION, ORGANIZATION, MainWindow, app_icon
 
 
@@ -37,5 +37,5 @@ def run_window(db: str | None) -> int:
     try:
         return app.exec()
     finally:
-        QThreadPool.globalInstance().waitForDone(10000)
+        wait_for_all(10000)
         workspace.close()

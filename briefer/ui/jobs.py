@@ -95,6 +95,32 @@ class Job(QRunnable):
         signals.finished.emit(result)
 
 
+_POOLS: dict[str, QThreadPool] = {}
+POOL_SIZES = {"pages": 2, "counts": 1}
+
+
+def pool(name: str) -> QThreadPool:
+    """A thread pool of its own for one kind of job, so it never queues behind another.
+
+    "pages" runs the pages of results (what the user waits for); "counts" runs facet
+    counts and the facet lists, one at a time (stale ones are taken off its queue).
+    Everything else (import, export, a document for the preview) uses the global pool.
+    """
+    found = _POOLS.get(name)
+    if found is None:
+        found = _POOLS[name] = QThreadPool()
+        found.setMaxThreadCount(POOL_SIZES.get(name, 1))
+        found.setExpiryTimeout(-1)
+    return found
+
+
+def wait_for_all(msecs: int = 30000) -> None:
+    """Wait for every job of every pool (at shutdown and in tests)."""
+    QThreadPool.globalInstance().waitForDone(msecs)
+    for found in _POOLS.values():
+        found.waitForDone(msecs)
+
+
 def call_in_background(function: Callable[[], Any]) -> Job:
     """A one-shot job for a single slow call (a search, a facet count)."""
 

@@ -34,7 +34,7 @@ from briefer.ui.delegates import ResultDelegate
 from briefer.ui.export_dialog import ExportDialog
 from briefer.ui.facets import FacetsPane
 from briefer.ui.import_dialog import ImportDialog
-from briefer.ui.jobs import Job, call_in_background
+from briefer.ui.jobs import Job, call_in_background, pool
 from briefer.ui.outline_model import OutlineModel
 from briefer.ui.preview import PreviewPane
 from briefer.ui.pyside_fixes import install_none_guard
@@ -344,7 +344,7 @@ class MainWindow(QMainWindow):
         def read() -> tuple[Any, ...]:
             return (
                 workspace.meetings(),
-                workspace.themes(),
+                workspace.themes(with_counts=False),  # counts come with the facet counts
                 workspace.countries(),
                 workspace.document_count() == 0,
             )
@@ -362,7 +362,7 @@ class MainWindow(QMainWindow):
 
         job.signals.finished.connect(done)
         job.signals.failed.connect(failed)
-        job.start()
+        job.start(pool("counts"))
         self.run_search()
 
     def _show_library_views(self, meetings: Any, themes: Any, countries: Any, empty: bool) -> None:

@@ -25,7 +25,7 @@ from PySide6.QtCore import (
 )
 
 from briefer.services.workspace import SearchHit, SearchPage, SearchRequest, Workspace
-from briefer.ui.jobs import Job, call_in_background
+from briefer.ui.jobs import Job, call_in_background, pool
 from briefer.ui.mime import PASSAGE_MIME, passages_mime, quote_text
 
 HitRole = Qt.ItemDataRole.UserRole + 1
@@ -100,6 +100,8 @@ class ResultsModel(QAbstractListModel):
         self.request = replace(request, limit=PAGE_SIZE, offset=0, with_facets=False)
         for job in list(self._jobs):
             job.cancel()
+            if pool("counts").tryTake(job):  # not started yet: it never will
+                self._jobs.discard(job)
         self.beginResetModel()
         self.hits = []
         self.total = 0
@@ -139,7 +141,7 @@ class ResultsModel(QAbstractListModel):
         job.signals.finished.connect(done)
         job.signals.failed.connect(failed)
         job.signals.cancelled.connect(lambda: self._jobs.discard(job))
-        job.start()
+        job.start(pool("pages"))
 
     def _run_facets(self, request: SearchRequest) -> None:
         """Facet counts in a job of their own, so the first hits never wait for them."""
@@ -160,7 +162,7 @@ class ResultsModel(QAbstractListModel):
         job.signals.finished.connect(done)
         job.signals.failed.connect(failed)
         job.signals.cancelled.connect(lambda: self._jobs.discard(job))
-        job.start()
+        job.start(pool("counts"))
 
     def _receive(self, page: SearchPage, *, first: bool) -> None:
         self._fetching = False

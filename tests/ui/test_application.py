@@ -4,14 +4,25 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from PySide6.QtCore import QTimer
+from PySide6.QtCore import QEventLoop, QTimer
 from PySide6.QtWidgets import QApplication
 
 from briefer.ui.application import run_window
 from briefer.ui.main_window import MainWindow
 
 
-def test_run_window_opens_the_library_and_returns_zero(qtbot, library_file: Path) -> None:
+def test_run_window_opens_the_library_and_returns_zero(
+    qtbot, library_file: Path, monkeypatch
+) -> None:
+    # The application's own exec() cannot run inside the test process (once it returns,
+    # Qt treats the application as closing and timers stop), so a local loop stands in.
+    loop = QEventLoop()
+
+    class Application:
+        def exec(self) -> int:
+            return loop.exec()
+
+    monkeypatch.setattr("briefer.ui.application.make_application", lambda: Application())
     seen: list[str] = []
 
     def close_when_shown() -> None:
@@ -22,7 +33,7 @@ def test_run_window_opens_the_library_and_returns_zero(qtbot, library_file: Path
             return
         seen.append(shown[0].count_label.text())
         shown[0].close()
-        QApplication.quit()
+        loop.quit()
 
     QTimer.singleShot(50, close_when_shown)
     assert run_window(str(library_file)) == 0

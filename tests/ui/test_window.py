@@ -8,7 +8,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from PySide6.QtCore import QMimeData, QModelIndex, QPointF, QSettings, Qt, QThreadPool, QUrl
+from PySide6.QtCore import QMimeData, QModelIndex, QPointF, QSettings, Qt, QUrl
 from PySide6.QtGui import QDragEnterEvent, QDragMoveEvent, QDropEvent
 from PySide6.QtTest import QAbstractItemModelTester
 from PySide6.QtWidgets import QApplication
@@ -16,6 +16,7 @@ from PySide6.QtWidgets import QApplication
 from briefer.services.workspace import SearchRequest, Workspace
 from briefer.ui.export_dialog import PdfPreview
 from briefer.ui.facets import find_key
+from briefer.ui.jobs import wait_for_all
 from briefer.ui.main_window import MainWindow
 from briefer.ui.outline_model import IdRole
 
@@ -49,7 +50,7 @@ def make_window(qtbot) -> Iterator:
     yield make
     for window, workspace in made:
         window.close()
-        QThreadPool.globalInstance().waitForDone(20000)
+        wait_for_all(20000)
         workspace.close()
 
 
