@@ -106,6 +106,7 @@ def retag_command(ctx: click.Context, batch_size: int, workers: int | None, as_j
                 "cancelled": report.cancelled,
                 "seconds": round(report.seconds, 3),
                 "workers": report.workers,
+                "changed": report.changed,
             }
         )
         return
@@ -115,8 +116,8 @@ def retag_command(ctx: click.Context, batch_size: int, workers: int | None, as_j
         else " (country tagger not available: country tags left as they were)"
     )
     click.echo(
-        f"re-tagged {report.passages} passages: {report.theme_links} theme tags{countries} "
-        f"in {report.seconds:.1f} s"
+        f"re-tagged {report.passages} passages ({report.changed} changed): "
+        f"{report.theme_links} theme tags{countries} in {report.seconds:.1f} s"
     )
 
 

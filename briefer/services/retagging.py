@@ -30,6 +30,7 @@ from sqlalchemy.orm import Session
 from briefer.domain.progress import CancelToken, Progress
 from briefer.store.library import Library
 from briefer.store.models import AUTOMATIC, Country, Passage, PassageCountry, PassageTheme, Theme
+from briefer.store.search import SearchBackend
 from briefer.tagging.pipeline import Tagger, load_tagger
 from briefer.tagging.taxonomy import (
     INFO_HASH,
@@ -58,6 +59,7 @@ class RetagReport:
     cancelled: bool = False
     seconds: float = 0.0
     workers: int = 0  # worker processes used (0: tagged in this process)
+    changed: int = 0  # passages whose automatic links changed (the others were not rewritten)
 
 
 def retag(
@@ -100,14 +102,9 @@ def retag(
     try:
         for batch in tagged:
             with library.session() as session:
-                connection = session.connection()
-                # The search index keeps each passage's tags; rather than letting its
-                # triggers rewrite an index row per tag row, refresh the batch once.
-                with library.search.tag_sync_suspended(connection):
-                    _replace(session, PassageTheme, batch, batch.themes)
-                    if report.countries_refreshed:
-                        _replace(session, PassageCountry, batch, batch.countries)
-                    library.search.refresh_tags(connection, batch.first, batch.last)
+                report.changed += _write_batch(
+                    session, library.search, batch, report.countries_refreshed
+                )
             report.passages += batch.count
             report.theme_links += len(batch.themes)
             report.country_links += len(batch.countries)
@@ -197,7 +194,7 @@ def _tag_rows(tagger: Tagger, rows: Sequence[tuple[int, str]], known: Known) -> 
         tags = tagger.tag_passage(text)
         for theme in tags.themes:
             if theme.theme_id in known.themes:
-                evidence = dumps([e.as_dict() for e in theme.evidence], ensure_ascii=False)
+                evidence = dumps([e.as_dict() for e in theme.evidence])
                 themes.append((passage_id, theme.theme_id, theme.score, evidence))
         merged: dict[str, tuple[float, list[dict[str, Any]]]] = {}
         for match in tags.countries:
@@ -206,9 +203,7 @@ def _tag_rows(tagger: Tagger, rows: Sequence[tuple[int, str]], known: Known) -> 
                 evidence_list.extend(e.as_dict() for e in match.evidence)
                 merged[match.code] = (max(confidence, match.confidence), evidence_list)
         for code, (confidence, evidence_list) in merged.items():
-            countries.append(
-                (passage_id, code, confidence, dumps(evidence_list, ensure_ascii=False))
-            )
+            countries.append((passage_id, code, confidence, dumps(evidence_list)))
     return TaggedBatch(rows[0][0], rows[-1][0], len(rows), themes, countries)
 
 
@@ -258,26 +253,125 @@ def _tag_in_workers(
 # ---------------------------------------------------------------- writing
 
 
-def _replace(
-    session: Session,
-    model: type[PassageTheme] | type[PassageCountry],
-    batch: TaggedBatch,
-    rows: list[LinkRow],
-) -> None:
-    """Swap the automatic links of the batch's passages for ``rows``; manual ones stay."""
+def _write_batch(
+    session: Session, search: SearchBackend, batch: TaggedBatch, with_countries: bool
+) -> int:
+    """Write the batch's links where they changed; returns how many passages changed.
+
+    Links of unchanged passages are left alone, so re-tagging after a small taxonomy edit
+    rewrites (and re-indexes for search) only the passages the edit affects. The search
+    index's per-row triggers are suspended and the changed passages refreshed once.
+    """
+    connection = session.connection()
+    plans = []
+    touched: set[int] = set()
+    reindex: set[int] = set()
+    models: list[tuple[type[PassageTheme] | type[PassageCountry], list[LinkRow]]] = [
+        (PassageTheme, batch.themes)
+    ]
+    if with_countries:
+        models.append((PassageCountry, batch.countries))
+    for model, rows in models:
+        old = _current_links(session, model, batch.first, batch.last)
+        new = _by_passage(rows, parse=connection.dialect.name != "sqlite")
+        changed = {pid for pid in old.keys() | new.keys() if old.get(pid) != new.get(pid)}
+        if not changed:
+            continue
+        touched |= changed
+        reindex |= {pid for pid in changed if old.get(pid, {}).keys() != new.get(pid, {}).keys()}
+        plans.append((model, sorted(changed), [row for row in rows if row[0] in changed]))
+    if not plans:
+        return 0
+    with search.tag_sync_suspended(connection):
+        for model, passage_ids, rows in plans:
+            _replace(session, model, passage_ids, rows)
+        for first, last in _runs(sorted(reindex)):
+            search.refresh_tags(connection, first, last)
+    return len(touched)
+
+
+def _current_links(
+    session: Session, model: type[PassageTheme] | type[PassageCountry], first: int, last: int
+) -> dict[int, dict[str, tuple[float | None, Any]]]:
+    """The automatic links of passages first..last: passage -> key -> (score, evidence).
+
+    Evidence is the stored JSON text on SQLite (compared as text, cheaply) and the
+    decoded value elsewhere.
+    """
     table = model.__table__
-    key = "theme_id" if model is PassageTheme else "country_code"
-    value = "score" if model is PassageTheme else "confidence"
-    session.execute(
-        delete(table).where(
-            and_(
-                table.c.passage_id >= batch.first,
-                table.c.passage_id <= batch.last,
+    key, value = _columns(model)
+    connection = session.connection()
+    where = "passage_id BETWEEN ? AND ? AND origin = ? AND excluded = 0"
+    if connection.dialect.name == "sqlite":
+        rows = connection.exec_driver_sql(
+            f"SELECT passage_id, {key}, {value}, evidence FROM {table.name} WHERE {where}",
+            (first, last, AUTOMATIC),
+        ).all()
+    else:
+        rows = session.execute(
+            select(table.c.passage_id, table.c[key], table.c[value], table.c.evidence).where(
+                table.c.passage_id.between(first, last),
                 table.c.origin == AUTOMATIC,
                 table.c.excluded.is_(False),
             )
+        ).all()
+    found: dict[int, dict[str, tuple[float | None, Any]]] = {}
+    for passage_id, code, score, evidence in rows:
+        found.setdefault(passage_id, {})[code] = (score, evidence)
+    return found
+
+
+def _by_passage(
+    rows: list[LinkRow], *, parse: bool
+) -> dict[int, dict[str, tuple[float | None, Any]]]:
+    found: dict[int, dict[str, tuple[float | None, Any]]] = {}
+    for passage_id, code, score, evidence in rows:
+        found.setdefault(passage_id, {})[code] = (
+            score,
+            json.loads(evidence) if parse else evidence,
         )
-    )
+    return found
+
+
+def _runs(ids: list[int]) -> Iterator[tuple[int, int]]:
+    """Consecutive stretches of sorted ids, as (first, last) pairs."""
+    if not ids:
+        return
+    first = previous = ids[0]
+    for current in ids[1:]:
+        if current != previous + 1:
+            yield first, previous
+            first = current
+        previous = current
+    yield first, previous
+
+
+def _columns(model: type[PassageTheme] | type[PassageCountry]) -> tuple[str, str]:
+    if model is PassageTheme:
+        return "theme_id", "score"
+    return "country_code", "confidence"
+
+
+def _replace(
+    session: Session,
+    model: type[PassageTheme] | type[PassageCountry],
+    passage_ids: list[int],
+    rows: list[LinkRow],
+) -> None:
+    """Swap the automatic links of these passages for ``rows``; manual ones stay."""
+    table = model.__table__
+    key, value = _columns(model)
+    for start in range(0, len(passage_ids), 500):
+        chunk = passage_ids[start : start + 500]
+        session.execute(
+            delete(table).where(
+                and_(
+                    table.c.passage_id.in_(chunk),
+                    table.c.origin == AUTOMATIC,
+                    table.c.excluded.is_(False),
+                )
+            )
+        )
     if not rows:
         return
     if session.get_bind().dialect.name == "sqlite":

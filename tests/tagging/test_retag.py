@@ -440,3 +440,16 @@ def test_search_filters_see_the_tags_retag_wrote(ready: Library) -> None:
     with ready.session() as session:
         set_passage_tag(session, passage_ids(ready)[4], theme="corruption")
     assert search(ready, SearchRequest(themes=("corruption",))).total == 1
+
+
+def test_retag_rewrites_only_the_passages_an_edit_affects(ready: Library) -> None:
+    add_document(ready)
+    first = run_retag(ready)
+    assert first.passages == 5
+    assert run_retag(ready).changed == 0  # nothing changed: nothing rewritten
+    with ready.session() as session:
+        add_theme(session, "aerial-threats", "Aerial threats", parent="resilience")
+        set_cue(session, "aerial-threats", "drone")
+    report = run_retag(ready)
+    assert report.changed == 1
+    assert "aerial-threats" in themes_of(ready, passage_ids(ready)[3])
