@@ -14,13 +14,14 @@ from __future__ import annotations
 
 import datetime as dt
 import os
+import time
 from collections.abc import Generator, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Literal
 
 from sqlalchemy import bindparam, insert, select
-from sqlalchemy.exc import IntegrityError, SQLAlchemyError
+from sqlalchemy.exc import IntegrityError, OperationalError, SQLAlchemyError
 from sqlalchemy.orm import Session, make_transient_to_detached
 
 from briefer.domain.progress import CancelToken, Progress
@@ -42,6 +43,7 @@ from briefer.store.models import (
 from briefer.tagging.pipeline import DocumentTags, Tagger, load_tagger
 
 Status = Literal["imported", "duplicate", "failed"]
+STORE_ATTEMPTS = 3  # a document that loses a race with another writer is tried again
 
 
 @dataclass(frozen=True)
@@ -147,26 +149,35 @@ def import_file(
         tags = tagger.tag_document(document)
     except Exception as exc:  # a tagger bug must not stop the import of other files
         return ImportOutcome(path, "failed", reason=f"tagging failed ({type(exc).__name__}: {exc})")
-    try:
-        with library.session() as session:
-            existing = _find_duplicate(session, document.sha256)
+    for attempt in range(1, STORE_ATTEMPTS + 1):
+        try:
+            with library.session() as session:
+                existing = _find_duplicate(session, document.sha256)
+                if existing is not None:
+                    return ImportOutcome(
+                        path, "duplicate", document_id=existing, title=document.title
+                    )
+                document_id = store_document(session, library, document, tags, reference)
+            break
+        except (IntegrityError, OperationalError) as exc:
+            # Another writer got there first: the same content (a duplicate), a shared row
+            # such as a meeting (retry sees it), or a lock or deadlock (retry after it).
+            existing = _find_duplicate_safely(library, document.sha256)
             if existing is not None:
                 return ImportOutcome(path, "duplicate", document_id=existing, title=document.title)
-            document_id = store_document(session, library, document, tags, reference)
-    except IntegrityError:
-        # Another writer stored the same content between our check and our insert.
-        with library.session() as session:
-            existing = _find_duplicate(session, document.sha256)
-        if existing is not None:
-            return ImportOutcome(path, "duplicate", document_id=existing, title=document.title)
-        return ImportOutcome(path, "failed", reason="the library refused the document")
-    except SQLAlchemyError as exc:
-        reason = str(getattr(exc, "orig", exc)).splitlines()[0]
-        return ImportOutcome(path, "failed", reason=f"cannot write to the library ({reason})")
-    except Exception as exc:  # rolled back: nothing of this document is stored
-        return ImportOutcome(
-            path, "failed", reason=f"not stored ({type(exc).__name__}: {exc}); nothing was kept"
-        )
+            if attempt == STORE_ATTEMPTS:
+                reason = str(getattr(exc, "orig", exc)).splitlines()[0]
+                return ImportOutcome(
+                    path, "failed", reason=f"cannot write to the library ({reason})"
+                )
+            time.sleep(0.05 * attempt)
+        except SQLAlchemyError as exc:
+            reason = str(getattr(exc, "orig", exc)).splitlines()[0]
+            return ImportOutcome(path, "failed", reason=f"cannot write to the library ({reason})")
+        except Exception as exc:  # rolled back: nothing of this document is stored
+            return ImportOutcome(
+                path, "failed", reason=f"not stored ({type(exc).__name__}: {exc}); nothing was kept"
+            )
     return ImportOutcome(
         path,
         "imported",
@@ -305,6 +316,14 @@ def _store_tags(
         session.connection().execute(_STATEMENTS.insert_country, list(countries.values()))
     if themes:
         session.connection().execute(_STATEMENTS.insert_theme, list(themes.values()))
+
+
+def _find_duplicate_safely(library: Library, sha256: str) -> int | None:
+    try:
+        with library.session() as session:
+            return _find_duplicate(session, sha256)
+    except SQLAlchemyError:
+        return None
 
 
 def _find_duplicate(session: Session, sha256: str) -> int | None:
