@@ -321,3 +321,24 @@ def test_a_file_name_that_is_not_utf8(library: Library, tmp_path: Path) -> None:
     assert [o.status for o in report.outcomes] == ["imported"]
     with library.session() as session:
         assert session.scalars(select(Document.file_name)).one() == "Beograd-\ufffd.txt"
+
+
+def test_a_document_that_loses_a_write_race_is_retried(
+    library: Library, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from sqlalchemy.exc import OperationalError
+
+    path = _good(tmp_path, "1.txt", "asylum")
+    calls: list[str] = []
+
+    def attach(session, document, guess):  # type: ignore[no-untyped-def]
+        calls.append(document.file_name)
+        if len(calls) == 1:
+            raise OperationalError("INSERT", {}, Exception("database is locked"))
+
+    monkeypatch.setattr(importing, "attach_meeting", attach)
+    report = import_all(library, [path])
+    assert [o.status for o in report.outcomes] == ["imported"]
+    assert calls == ["1.txt", "1.txt"]
+    documents, passages, indexed = _counts(library)
+    assert (documents, passages, indexed) == (1, 3, 3)
