@@ -120,6 +120,14 @@ LINE_RULES: list[LineRule] = [
         r"^\d{4,5}/\d{2}(?:\s+(?:rev|add|cor)\s*\d*)*(?:\s+[\w/.]{1,12}){0,6}\s+(?:limite\s+)?[A-Z]{2}$",
         r"^(?:[A-Z]{2,5}\s+){1,3}[\dA-Z.]{1,4}\s+limite\s+[A-Z]{2}$",
     ),
+    *_rule(
+        "cookie-notice",
+        r"^(?:this (?:web)?site uses cookies|we use cookies|by (?:continuing|using) (?:to browse|this "
+        r"(?:web)?site)).{0,180}$",
+        r"^(?:accept(?: all)?(?: cookies)?|reject(?: all)?(?: cookies)?|cookie (?:settings|preferences|"
+        r"policy)|manage cookies|i agree|ok,? got it)$",
+    ),
+    *_rule("end-marker", r"^[-–—(\[#* ]*(?:ends|end|kraj|konec|fin)[-–—)\]#* ]*$"),
     *_rule("separator", r"^[^\w\s]+(?:\s+[^\w\s]+){0,20}$"),  # "* * *", "———", "•"
     *_rule(
         "sample-notice",

@@ -45,6 +45,9 @@ def _clean_text(text: str) -> ExtractedDocument:
         ("Last updated: 12 March 2021", "web-furniture"),
         ("12345/15 JV/mz 1 DGD 1C LIMITE EN", "council-furniture"),
         ("* * *", "separator"),
+        ("-ENDS-", "end-marker"),
+        ("This website uses cookies to improve your experience.", "cookie-notice"),
+        ("Accept all cookies", "cookie-notice"),
         ("———", "separator"),
     ],
 )
@@ -60,6 +63,8 @@ def test_boilerplate_lines_are_recognised(line: str, rule: str) -> None:
         "The ministers of Bosna i Hercegovina and Srbija met in Sarajevo.",
         "Print media and broadcasters were invited to the press conference.",
         "Image-based abuse is a growing concern for police forces.",
+        "The end of the visa-free regime was discussed.",
+        "Accept the invitation of the Presidency.",
     ],
 )
 def test_content_lines_are_kept(line: str) -> None:
