@@ -253,3 +253,25 @@ def test_pdf_footnote_marker_and_text_are_linked(tmp_path: Path) -> None:
         ("body", "2", [], "They will meet again next year in Vienna to review progress."),
         ("footnote", "fn 1", [], "Such as the Salzburg Forum and the Brdo Process."),
     ]
+
+
+def test_html_footnote_references_in_sup_are_linked(tmp_path: Path) -> None:
+    path = tmp_path / "notes.html"
+    path.write_text(
+        "<html><body><article><h1>Joint Statement</h1>"
+        "<p>The Ministers welcomed the regional initiatives<sup><a href='#fn1'>1</a></sup> "
+        "and agreed to meet again.</p>"
+        "<p>They discussed returns, readmission and the fight against migrant smuggling.</p>"
+        "<p><sup>1</sup> Such as the Salzburg Forum and the Brdo Process.</p>"
+        "</article></body></html>"
+    )
+    document = prepare_document(path)
+    body, note = document.passages[1], document.passages[-1]
+    assert body.text == (
+        "The Ministers welcomed the regional initiatives¹ and agreed to meet again."
+    )
+    assert body.footnote_markers == ["1"]
+    assert (note.kind, note.text) == (
+        "footnote",
+        "Such as the Salzburg Forum and the Brdo Process.",
+    )

@@ -9,6 +9,7 @@ metadata only (never guessed from the body, where they are usually meeting dates
 from __future__ import annotations
 
 import datetime as dt
+import re
 from pathlib import Path
 
 import lxml.html
@@ -27,8 +28,17 @@ _DROP_TAGS = ("script", "style", "noscript", "nav", "header", "footer", "aside",
 _BLOCK_TAGS = {"p", "h1", "h2", "h3", "h4", "h5", "h6", "li", "blockquote", "td", "th", "dd", "dt"}
 
 
+# A footnote reference as pages write it: <sup>1</sup>, <sup><a href="#fn1">[1]</a></sup>.
+_SUP_MARKER = re.compile(
+    r"<sup\b[^>]*>\s*(?:<a\b[^>]*>\s*)?\[?(\d{1,3})\]?\s*(?:</a>\s*)?</sup>", re.IGNORECASE
+)
+_SUPERSCRIPT = str.maketrans("0123456789", "⁰¹²³⁴⁵⁶⁷⁸⁹")
+
+
 def read_html(path: Path) -> ExtractedDocument:
     html = decode_text(read_bytes(path))
+    # Extraction flattens <sup>: keep footnote references as superscript digits ("region¹").
+    html = _SUP_MARKER.sub(lambda m: m.group(1).translate(_SUPERSCRIPT), html)
     try:
         result = trafilatura.bare_extraction(
             html,
