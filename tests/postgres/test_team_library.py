@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import threading
+from pathlib import Path
 
 import pytest
 from alembic import command
@@ -64,7 +65,10 @@ def test_several_people_opening_a_new_team_library_at_once(pg_server) -> None:  
 
 
 def test_every_command_takes_the_url_from_briefer_db(
-    pg_url: str, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+    pg_url: str,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+    tmp_path: Path,
 ) -> None:
     """BRIEFER_DB names the team library; import, search and show then work on it."""
     from briefer.paths import sample_dir
@@ -84,3 +88,14 @@ def test_every_command_takes_the_url_from_briefer_db(
     capsys.readouterr()
     assert main(["briefing", "list", "--json"]) == 0
     assert "Team pack" in capsys.readouterr().out
+    assert main(["tag", "1", "--country", "XK"]) == 0
+    assert main(["search", "--country", "XK", "--json"]) == 0
+    assert '"passage_id": 1' in capsys.readouterr().out
+    assert main(["meetings"]) == 0
+    assert main(["retag"]) == 0
+    exported = tmp_path / "pack.docx"
+    assert main(["export", "1", "-o", str(exported)]) == 0
+    assert main(["verify", str(exported)]) == 0
+    built = tmp_path / "built.pdf"
+    assert main(["build", "ministers", "--title", "Built", "-o", str(built)]) == 0
+    assert built.stat().st_size > 0
