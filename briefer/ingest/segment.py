@@ -43,6 +43,8 @@ _FOOTNOTE_DEFINITIONS = [
     re.compile(r"^([¹²³⁴⁵⁶⁷⁸⁹⁰]{1,3})\s*(?=\S)"),
     re.compile(r"^\[(\d{1,3})\]\s*(?=\S)"),
     re.compile(r"^(\*{1,3})(?!\*)\s*(?=\S)"),
+    # "2 Such as…": a plain number only counts when another block carries "²" or "[2]".
+    re.compile(r"^(\d{1,2})\s+(?=\S)"),
 ]
 _NUMBERED = re.compile(r"^(\d{1,3}(?:\.\d{1,3}){0,3})[.)]?\s+(?=\S)|^\((\d{1,3})\)\s+(?=\S)")
 _NUMBERED_STRICT = re.compile(r"^(?:\d{1,3}(?:\.\d{1,3}){1,3}\.?|\d{1,3}[.)]|\(\d{1,3}\))\s+(?=\S)")

@@ -275,3 +275,20 @@ def test_html_footnote_references_in_sup_are_linked(tmp_path: Path) -> None:
         "footnote",
         "Such as the Salzburg Forum and the Brdo Process.",
     )
+
+
+def test_docx_footnote_typed_by_hand_with_a_superscript_number(tmp_path: Path) -> None:
+    import docx
+
+    document = docx.Document()
+    paragraph = document.add_paragraph("The Ministers recalled the initiatives")
+    paragraph.add_run("2").font.superscript = True
+    paragraph.add_run(" of the region.")
+    document.add_paragraph("2 Such as the Brdo Process.")
+    path = tmp_path / "manual.docx"
+    document.save(str(path))
+    passages = prepare_document(path).passages
+    assert [(p.kind, p.paragraph, p.footnote_markers, p.text) for p in passages] == [
+        ("body", "1", ["2"], "The Ministers recalled the initiatives² of the region."),
+        ("footnote", "fn 2", [], "Such as the Brdo Process."),
+    ]

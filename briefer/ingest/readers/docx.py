@@ -153,7 +153,10 @@ def _paragraph_text(element: Any, numbering: dict[str, str]) -> str:
     parts: list[str] = []
     for node in element.iter(f"{_W}t", f"{_W}tab", f"{_W}br", f"{_W}footnoteReference"):
         if node.tag == f"{_W}t":
-            parts.append(node.text or "")
+            text = node.text or ""
+            if text.strip().isdigit() and _is_superscript(node.getparent()):
+                text = text.translate(_SUPERSCRIPT)  # a footnote marker typed by hand
+            parts.append(text)
         elif node.tag == f"{_W}footnoteReference":
             note_id = node.get(f"{_W}id")
             if note_id is None:
@@ -163,6 +166,11 @@ def _paragraph_text(element: Any, numbering: dict[str, str]) -> str:
         else:
             parts.append(" ")
     return "".join(parts)
+
+
+def _is_superscript(run: Any) -> bool:
+    align = run.find(f"{_W}rPr/{_W}vertAlign") if run is not None else None
+    return align is not None and align.get(f"{_W}val") == "superscript"
 
 
 def _style_names(document: Any) -> dict[str, str]:
