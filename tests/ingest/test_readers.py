@@ -292,3 +292,16 @@ def test_docx_footnote_typed_by_hand_with_a_superscript_number(tmp_path: Path) -
         ("body", "1", ["2"], "The Ministers recalled the initiatives² of the region."),
         ("footnote", "fn 2", [], "Such as the Brdo Process."),
     ]
+
+
+def test_html_declared_charset_is_used_for_legacy_pages(tmp_path: Path) -> None:
+    path = tmp_path / "legacy.htm"
+    html = (
+        '<html><head><meta http-equiv="Content-Type" content="text/html; charset=windows-1250">'
+        "</head><body><article><h1>Sastanak ministara</h1>"
+        "<p>Ministar Đorđe Vuković i ministarka Hodžić sastali su se u Sarajevu i "
+        "dogovorili saradnju u borbi protiv krijumčarenja.</p></article></body></html>"
+    )
+    path.write_bytes(html.encode("cp1250"))
+    texts = [p.text for p in prepare_document(path).passages]
+    assert any("Đorđe Vuković i ministarka Hodžić" in t for t in texts)

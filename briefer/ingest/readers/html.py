@@ -36,7 +36,8 @@ _SUPERSCRIPT = str.maketrans("0123456789", "⁰¹²³⁴⁵⁶⁷⁸⁹")
 
 
 def read_html(path: Path) -> ExtractedDocument:
-    html = decode_text(read_bytes(path))
+    data = read_bytes(path)
+    html = decode_text(data, declared=_declared_charset(data))
     # Extraction flattens <sup>: keep footnote references as superscript digits ("region¹").
     html = _SUP_MARKER.sub(lambda m: m.group(1).translate(_SUPERSCRIPT), html)
     try:
@@ -70,6 +71,14 @@ def read_html(path: Path) -> ExtractedDocument:
         document.language = result.language or None
         document.published = _parse_date(result.date)
     return document
+
+
+_META_CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?([\w.:-]{2,40})""", re.IGNORECASE)
+
+
+def _declared_charset(data: bytes) -> str | None:
+    match = _META_CHARSET.search(data[:4096])
+    return match.group(1).decode("ascii") if match else None
 
 
 def _blocks_from_tree(body: etree._Element) -> list[RawBlock]:

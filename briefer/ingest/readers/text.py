@@ -50,9 +50,13 @@ def read_text(path: Path) -> ExtractedDocument:
     return ExtractedDocument(path=path, format=fmt, blocks=blocks)
 
 
-def decode_text(data: bytes) -> str:
-    """Bytes to text in the file's encoding, or a ``ReadError`` for binary or damaged data."""
-    text = _decode(data)
+def decode_text(data: bytes, declared: str | None = None) -> str:
+    """Bytes to text in the file's encoding, or a ``ReadError`` for binary or damaged data.
+
+    ``declared`` is an encoding the file names itself (an HTML ``<meta charset>``), tried
+    when the bytes are not UTF-8.
+    """
+    text = _decode(data, declared)
     text = text.replace("\r\n", "\n").replace("\r", "\n").replace("\f", "\n")
     text = text.lstrip("\ufeff")
     controls = len(_CONTROL.findall(text[:65536]))
@@ -63,7 +67,7 @@ def decode_text(data: bytes) -> str:
     return text
 
 
-def _decode(data: bytes) -> str:
+def _decode(data: bytes, declared: str | None = None) -> str:
     for bom, encoding in _BOMS:
         if data.startswith(bom):
             try:
@@ -76,6 +80,11 @@ def _decode(data: bytes) -> str:
         return data.decode("utf-8")
     except UnicodeDecodeError as exc:
         first_bad = exc.start
+    if declared:
+        try:
+            return data.decode(declared)
+        except (UnicodeDecodeError, LookupError):
+            pass
     if b"\x00" in data[:4096] and not _looks_like_utf16(data):
         raise ReadError("not a text file (it holds binary data)")
     sequences = _UTF8_SEQUENCE.findall(data)
