@@ -93,9 +93,15 @@ def _connection_error_for(where: str):  # type: ignore[no-untyped-def]
         reason = (str(original).strip().splitlines() or [type(original).__name__])[0]
         if context.connection is None:  # connecting failed: down, wrong password, no database
             raise LibraryError(f"{where}: cannot connect to the library's server ({reason})")
+        if context.is_disconnect:
+            raise LibraryError(
+                f"{where}: lost the connection to the library's server ({reason}); "
+                "the last change was not stored, try it again when the server is back"
+            ) from original
+        # The server is there but gave up on this transaction (deadlock, cancelled query).
         raise LibraryError(
-            f"{where}: lost the connection to the library's server ({reason}); "
-            "the last change was not stored, try it again when the server is back"
+            f"{where}: the library's server could not complete this ({reason}); "
+            "nothing of it was stored, try it again"
         ) from original
 
     return handle

@@ -17,7 +17,7 @@ from pathlib import Path
 import pytest
 from sqlalchemy import func, select, text
 
-from briefer.domain.errors import Conflict
+from briefer.domain.errors import Conflict, LibraryError
 from briefer.domain.search import SearchRequest
 from briefer.ingest.pipeline import prepare_document
 from briefer.services import briefings
@@ -279,3 +279,36 @@ def test_tag_corrections_by_one_are_seen_by_another_on_refresh(analysts, tmp_pat
     with importer.session() as session:
         set_passage_tag(session, passage_id, country="XK", remove=True)
     assert search(curator, request).total == 0
+
+
+def test_a_deadlock_is_one_clear_line_and_the_other_change_is_kept(analysts) -> None:  # type: ignore[no-untyped-def]
+    """Two changes lock the same two briefings in opposite order: the server aborts one."""
+    anna, boris = analysts(), analysts()
+    first, _ = _new_briefing(anna, "One")
+    second, _ = _new_briefing(anna, "Two")
+    outcomes: dict[str, str] = {}
+    rename = text("UPDATE briefing SET title = title || :who WHERE id = :id")
+    both_hold_one = threading.Barrier(2)
+
+    def change(library: Library, who: str, order: tuple[int, int]) -> Callable[[], None]:
+        def run() -> None:
+            try:
+                with library.session() as session:
+                    session.execute(rename, {"who": who, "id": order[0]})
+                    both_hold_one.wait()
+                    session.execute(rename, {"who": who, "id": order[1]})
+                outcomes[who] = "stored"
+            except LibraryError as exc:
+                outcomes[who] = str(exc)
+
+        return run
+
+    _run_parallel(change(anna, " A", (first, second)), change(boris, " B", (second, first)))
+    assert sorted(outcomes) == [" A", " B"]
+    refused = [message for message in outcomes.values() if message != "stored"]
+    assert len(refused) == 1 and "\n" not in refused[0]
+    assert "deadlock" in refused[0] and "nothing of it was stored" in refused[0]
+    winner = next(who for who, message in outcomes.items() if message == "stored")
+    with anna.sessions() as session:
+        titles = session.execute(text("SELECT title FROM briefing ORDER BY id")).scalars().all()
+    assert titles == ["One" + winner, "Two" + winner]
