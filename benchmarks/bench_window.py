@@ -147,11 +147,8 @@ def measure_changes(app: QApplication, window: MainWindow) -> dict[str, Any]:
 
 
 def _check(model: Any, key: str) -> None:
-    from briefer.ui.facets import find_key
 
-    index = find_key(model, key)
-    if index.isValid():
-        model.itemFromIndex(index).setCheckState(Qt.CheckState.Checked)
+    model.check(key)
 
 
 def measure_drag(app: QApplication, window: MainWindow, n: int = 500) -> dict[str, Any]:

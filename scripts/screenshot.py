@@ -16,7 +16,6 @@ os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
 from PySide6.QtCore import (
     QSettings,
-    Qt,
 )
 from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QApplication
@@ -24,7 +23,6 @@ from PySide6.QtWidgets import QApplication
 from briefer.services.importing import import_all
 from briefer.services.workspace import SearchRequest, Workspace
 from briefer.ui.application import make_application
-from briefer.ui.facets import find_key
 from briefer.ui.jobs import wait_for_all
 from briefer.ui.main_window import MainWindow
 
@@ -95,9 +93,7 @@ def main(argv: list[str]) -> int:
         window.show()
         _settle(app)  # the facet lists load in the background
         # A filter and a query, as an analyst would have them.
-        index = find_key(window.facets.themes, "firearms")
-        if index.isValid():
-            window.facets.themes.itemFromIndex(index).setCheckState(Qt.CheckState.Checked)
+        window.facets.themes.check("firearms")
         window.search_box.setText("firearms")
         window.run_search()
         for width, height in SIZES:

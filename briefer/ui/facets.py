@@ -1,18 +1,30 @@
 """The facets: meetings by series and year, the theme tree, countries by group, a date range.
 
-Each facet list is a two-column ``QStandardItemModel`` (name, passage count) whose
+Each facet list is a two-column tree model (name, passage count) over plain Python nodes;
 checkable rows carry their filter key. Counts follow the current search: the results
-model hands the facet counts of each new request to ``set_counts``. A row whose count
-falls to zero is greyed, not hidden, so the list does not jump while the user clicks.
+model hands the facet counts of each new request to ``set_counts``, which swaps one dict
+and tells the views, so a library with thousands of meetings never stalls the window. A
+row whose count falls to zero is greyed, not hidden, so the list does not jump while the
+user clicks.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+from typing import Any
 
-from PySide6.QtCore import QDate, QModelIndex, QObject, Qt, Signal
-from PySide6.QtGui import QPalette, QStandardItem, QStandardItemModel
+from PySide6.QtCore import (
+    QAbstractItemModel,
+    QDate,
+    QModelIndex,
+    QObject,
+    QPersistentModelIndex,
+    Qt,
+    Signal,
+)
+from PySide6.QtGui import QPalette
 from PySide6.QtWidgets import (
     QApplication,
     QCheckBox,
@@ -38,189 +50,273 @@ from briefer.services.workspace import (
 )
 
 KeyRole = Qt.ItemDataRole.UserRole + 1
-KIND_ROLE = Qt.ItemDataRole.UserRole + 2  # "series", "year" (groups summing their children)
 GROUP_KEYS = {WESTERN_BALKANS: "group:wb6", "EU member states": "group:eu"}
+ModelIndex = QModelIndex | QPersistentModelIndex
 
 
-def _row(
-    label: str, key: str | None, *, checkable: bool, tooltip: str | None = None
-) -> list[QStandardItem]:
-    name = QStandardItem(label)
-    name.setEditable(False)
-    name.setToolTip(tooltip or label)
-    # Every row carries both roles ("" when none): reading a role that is not set gives
-    # None, and PySide 6.12 loses a reference to None on each such read.
-    name.setData(key or "", KeyRole)
-    name.setData("", KIND_ROLE)
-    if checkable:
-        name.setCheckable(True)
-        name.setCheckState(Qt.CheckState.Unchecked)
-    count = QStandardItem("")
-    count.setEditable(False)
-    count.setTextAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
-    return [name, count]
+@dataclass(eq=False)
+class FacetNode:
+    """One row: a filter (``key``), or a heading that groups rows (and may sum them)."""
+
+    label: str
+    key: str = ""
+    checkable: bool = False
+    sums: bool = False  # a heading whose count is the sum of its rows (series, year)
+    tooltip: str = ""
+    parent: FacetNode | None = field(default=None, repr=False)
+    children: list[FacetNode] = field(default_factory=list, repr=False)
+    row: int = 0
+
+    def add(self, child: FacetNode) -> FacetNode:
+        child.parent = self
+        child.row = len(self.children)
+        self.children.append(child)
+        return child
+
+    def walk(self) -> Iterator[FacetNode]:
+        for child in self.children:
+            yield child
+            yield from child.walk()
 
 
-class FacetModel(QStandardItemModel):
+class FacetModel(QAbstractItemModel):
     """A facet list: check rows to filter; ``checked_keys`` says which; counts are updated."""
 
     checkedChanged = Signal()
 
-    def __init__(self, parent: QObject | None = None) -> None:
+    def __init__(self, root: FacetNode | None = None, parent: QObject | None = None) -> None:
         super().__init__(parent)
-        self.setHorizontalHeaderLabels(["Name", "Passages"])
-        self.itemChanged.connect(self._on_item_changed)
-        self._quiet = False
+        self.root = root or FacetNode("")
+        self._checked: set[str] = set()
+        self._counts: dict[str, int] | None = None
+        self._sums: dict[int, int] = {}  # id(heading node) -> sum of its rows
+        self._by_key = {node.key: node for node in self.root.walk() if node.key}
 
-    def _on_item_changed(self, item: QStandardItem) -> None:
-        if not self._quiet and item.isCheckable():
-            self.checkedChanged.emit()
+    # --- the tree --------------------------------------------------------------------------
 
-    def _walk(self, parent: QStandardItem | None = None) -> Iterable[QStandardItem]:
-        parent = parent or self.invisibleRootItem()
-        for row in range(parent.rowCount()):
-            child = parent.child(row, 0)
-            if child is None:
-                continue
-            yield child
-            yield from self._walk(child)
+    def _node(self, index: ModelIndex) -> FacetNode:
+        return index.internalPointer() if index.isValid() else self.root  # type: ignore[return-value]
+
+    def index(self, row: int, column: int, parent: ModelIndex = QModelIndex()) -> QModelIndex:  # noqa: B008
+        node = self._node(parent)
+        if parent.isValid() and parent.column() != 0:
+            return QModelIndex()
+        if 0 <= row < len(node.children) and 0 <= column < 2:
+            return self.createIndex(row, column, node.children[row])
+        return QModelIndex()
+
+    def parent(self, index: ModelIndex = QModelIndex()) -> QModelIndex:  # type: ignore[override]  # noqa: B008
+        if not index.isValid():
+            return QModelIndex()
+        up = self._node(index).parent
+        if up is None or up is self.root:
+            return QModelIndex()
+        return self.createIndex(up.row, 0, up)
+
+    def rowCount(self, parent: ModelIndex = QModelIndex()) -> int:  # noqa: B008
+        if parent.isValid() and parent.column() != 0:
+            return 0
+        return len(self._node(parent).children)
+
+    def columnCount(self, parent: ModelIndex = QModelIndex()) -> int:  # noqa: B008
+        return 2
+
+    def headerData(
+        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
+    ) -> Any:
+        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
+            return ("Name", "Passages")[section] if 0 <= section < 2 else None
+        return None
+
+    def data(self, index: ModelIndex, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if not index.isValid():
+            return None
+        node = self._node(index)
+        count = self.count(node)
+        if index.column() == 1:
+            if role == Qt.ItemDataRole.DisplayRole:
+                return f"{count:,}" if count is not None else ""
+            if role == Qt.ItemDataRole.TextAlignmentRole:
+                return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+            if role == Qt.ItemDataRole.ForegroundRole and count == 0:
+                return _muted()
+            return None
+        if role == Qt.ItemDataRole.DisplayRole:
+            return node.label
+        if role == Qt.ItemDataRole.ToolTipRole:
+            return node.tooltip or node.label
+        if role == Qt.ItemDataRole.CheckStateRole and node.checkable:
+            return Qt.CheckState.Checked if node.key in self._checked else Qt.CheckState.Unchecked
+        if role == Qt.ItemDataRole.ForegroundRole and count == 0:
+            return _muted()
+        if role == KeyRole:
+            return node.key
+        return None
+
+    def setData(self, index: ModelIndex, value: Any, role: int = Qt.ItemDataRole.EditRole) -> bool:
+        if not index.isValid() or role != Qt.ItemDataRole.CheckStateRole:
+            return False
+        node = self._node(index)
+        if not node.checkable:
+            return False
+        checked = _is_checked(value)
+        if checked == (node.key in self._checked):
+            return False
+        if checked:
+            self._checked.add(node.key)
+        else:
+            self._checked.discard(node.key)
+        self.dataChanged.emit(index, index, [Qt.ItemDataRole.CheckStateRole])
+        self.checkedChanged.emit()
+        return True
+
+    def flags(self, index: ModelIndex) -> Qt.ItemFlag:
+        if not index.isValid():
+            return Qt.ItemFlag.NoItemFlags
+        flags = Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable
+        node = self._node(index)
+        if index.column() == 0 and node.checkable:
+            flags |= Qt.ItemFlag.ItemIsUserCheckable
+        if not node.children:
+            flags |= Qt.ItemFlag.ItemNeverHasChildren
+        return flags
+
+    # --- filters and counts ----------------------------------------------------------------
 
     def checked_keys(self) -> list[str]:
-        return [
-            str(item.data(KeyRole))
-            for item in self._walk()
-            if item.isCheckable()
-            and item.checkState() == Qt.CheckState.Checked
-            and item.data(KeyRole)
-        ]
+        """The checked keys, in list order."""
+        return [n.key for n in self.root.walk() if n.checkable and n.key in self._checked]
 
     def set_checked(self, keys: Iterable[str], *, notify: bool = True) -> None:
-        wanted = set(keys)
-        self._quiet = True
-        try:
-            for item in self._walk():
-                if item.isCheckable():
-                    state = item.data(KeyRole) in wanted
-                    item.setCheckState(Qt.CheckState.Checked if state else Qt.CheckState.Unchecked)
-        finally:
-            self._quiet = False
+        self._checked = {k for k in keys if k in self._by_key and self._by_key[k].checkable}
+        self._all_changed([Qt.ItemDataRole.CheckStateRole])
         if notify:
             self.checkedChanged.emit()
 
-    def set_counts(self, counts: dict[str, int]) -> None:
-        """Show the passages each row has under the current filter (groups sum their rows)."""
-        muted = QApplication.palette().color(QPalette.ColorGroup.Disabled, QPalette.ColorRole.Text)
-        normal = QApplication.palette().color(QPalette.ColorRole.Text)
-        self._quiet = True
-        try:
-            self._count_children(self.invisibleRootItem(), counts, muted, normal)
-        finally:
-            self._quiet = False
+    def check(self, key: str, checked: bool = True) -> bool:
+        index = self.index_of(key)
+        state = Qt.CheckState.Checked if checked else Qt.CheckState.Unchecked
+        return index.isValid() and self.setData(index, state, Qt.ItemDataRole.CheckStateRole)
 
-    def _count_children(self, parent: QStandardItem, counts: dict[str, int], muted, normal) -> int:  # type: ignore[no-untyped-def]
-        total = 0
-        for row in range(parent.rowCount()):
-            name, count_item = parent.child(row, 0), parent.child(row, 1)
-            if name is None or count_item is None:
-                continue
-            below = self._count_children(name, counts, muted, normal)
-            key = name.data(KeyRole)
-            if name.data(KIND_ROLE) == "sum":
-                value: int | None = below
-            elif key and not str(key).startswith("group:"):
-                value = counts.get(str(key), 0)
-            else:
-                value = None
-            if value is not None:
-                total += value
-                count_item.setText(f"{value:,}")
-                color = normal if value else muted
-                name.setForeground(color)
-                count_item.setForeground(color)
-            else:
-                count_item.setText("")
-        return total
+    def set_counts(self, counts: dict[str, int]) -> None:
+        """Show the passages each row has under the current filter (headings sum theirs)."""
+        self._counts = dict(counts)
+        self._sums = {}
+        for node in self.root.walk():
+            if node.sums:
+                self._sums[id(node)] = sum(
+                    self.count(leaf) or 0 for leaf in node.walk() if not leaf.sums
+                )
+        self._all_changed([Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.ForegroundRole])
+
+    def count(self, node: FacetNode) -> int | None:
+        if self._counts is None:
+            return None
+        if node.sums:
+            return self._sums.get(id(node), 0)
+        if node.key and not node.key.startswith("group:"):
+            return self._counts.get(node.key, 0)
+        return None
 
     def count_of(self, key: str) -> str | None:
-        for item in self._walk():
-            if item.data(KeyRole) == key:
-                index = item.index()
-                return self.index(index.row(), 1, index.parent()).data()
-        return None
+        node = self._by_key.get(key)
+        if node is None:
+            return None
+        count = self.count(node)
+        return f"{count:,}" if count is not None else ""
+
+    def index_of(self, key: str) -> QModelIndex:
+        node = self._by_key.get(key)
+        return self.createIndex(node.row, 0, node) if node is not None else QModelIndex()
+
+    def _all_changed(self, roles: list[Qt.ItemDataRole]) -> None:
+        """One dataChanged per list of rows (a handful of signals, whatever the size)."""
+        stack = [self.root]
+        while stack:
+            node = stack.pop()
+            if not node.children:
+                continue
+            parent = QModelIndex() if node is self.root else self.createIndex(node.row, 0, node)
+            last = len(node.children) - 1
+            self.dataChanged.emit(self.index(0, 0, parent), self.index(last, 1, parent), roles)
+            stack.extend(child for child in node.children if child.children)
+
+
+def _is_checked(value: Any) -> bool:
+    if isinstance(value, Qt.CheckState):
+        return value == Qt.CheckState.Checked
+    return int(value) == Qt.CheckState.Checked.value
+
+
+def _muted() -> Any:
+    return QApplication.palette().color(QPalette.ColorGroup.Disabled, QPalette.ColorRole.Text)
 
 
 def meetings_model(meetings: list[MeetingFacet], parent: QObject | None = None) -> FacetModel:
-    model = FacetModel(parent)
-    series_rows: dict[str, QStandardItem] = {}
-    year_rows: dict[tuple[str, int | None], QStandardItem] = {}
+    root = FacetNode("")
+    series_rows: dict[str, FacetNode] = {}
+    year_rows: dict[tuple[str, int | None], FacetNode] = {}
     for meeting in meetings:
         series = series_rows.get(meeting.series)
         if series is None:
-            row = _row(meeting.series, None, checkable=False)
-            row[0].setData("sum", KIND_ROLE)
-            model.appendRow(row)
-            series = series_rows[meeting.series] = row[0]
+            series = series_rows[meeting.series] = root.add(FacetNode(meeting.series, sums=True))
         year = year_rows.get((meeting.series, meeting.year))
         if year is None:
-            row = _row(str(meeting.year) if meeting.year else "Undated", None, checkable=False)
-            row[0].setData("sum", KIND_ROLE)
-            series.appendRow(row)
-            year = year_rows[(meeting.series, meeting.year)] = row[0]
+            label = str(meeting.year) if meeting.year else "Undated"
+            year = year_rows[(meeting.series, meeting.year)] = series.add(
+                FacetNode(label, sums=True)
+            )
         dates = meeting.start_date.isoformat() if meeting.start_date else "date unknown"
         place = meeting.city or "place unknown"
         tooltip = f"{meeting.title}\n{dates}, {place}\n{meeting.passages} passages in the library"
-        year.appendRow(
-            _row(f"{dates} \u00b7 {place}", str(meeting.id), checkable=True, tooltip=tooltip)
+        year.add(
+            FacetNode(f"{dates} \u00b7 {place}", str(meeting.id), checkable=True, tooltip=tooltip)
         )
+    model = FacetModel(root, parent)
     model.set_counts({str(m.id): m.passages for m in meetings})
     return model
 
 
 def themes_model(roots: list[ThemeNode], parent: QObject | None = None) -> FacetModel:
-    model = FacetModel(parent)
-
-    def add(node: ThemeNode, into: QStandardItem) -> None:
-        row = _row(node.label, node.id, checkable=True, tooltip=f"{node.label} ({node.id})")
-        into.appendRow(row)
-        for child in node.children:
-            add(child, row[0])
-
-    for root in roots:
-        add(root, model.invisibleRootItem())
+    root = FacetNode("")
     counts: dict[str, int] = {}
 
-    def collect(node: ThemeNode) -> None:
-        counts[node.id] = node.passages
-        for child in node.children:
-            collect(child)
+    def add(theme: ThemeNode, into: FacetNode) -> None:
+        node = into.add(
+            FacetNode(theme.label, theme.id, checkable=True, tooltip=f"{theme.label} ({theme.id})")
+        )
+        counts[theme.id] = theme.passages
+        for child in theme.children:
+            add(child, node)
 
-    for root in roots:
-        collect(root)
-    model.set_counts(counts)
+    for theme in roots:
+        add(theme, root)
+    model = FacetModel(root, parent)
+    if any(counts.values()):
+        model.set_counts(counts)
     return model
 
 
 def countries_model(countries: list[CountryFacet], parent: QObject | None = None) -> FacetModel:
-    model = FacetModel(parent)
-    groups: dict[str, QStandardItem] = {}
+    root = FacetNode("")
+    groups: dict[str, FacetNode] = {}
     for name in COUNTRY_GROUPS:
-        key = GROUP_KEYS.get(name)
+        members = [c for c in countries if c.group == name]
+        if not members:
+            continue
+        key = GROUP_KEYS.get(name, "")
         tooltip = f"Any of the {name}" if key else "Countries outside these groups"
-        row = _row(name, key, checkable=key is not None, tooltip=tooltip)
-        model.appendRow(row)
-        groups[name] = row[0]
-    for country in countries:
-        groups[country.group].appendRow(
-            _row(
-                country.name,
-                country.code,
-                checkable=True,
-                tooltip=f"{country.name} ({country.code})",
+        groups[name] = root.add(FacetNode(name, key, checkable=bool(key), tooltip=tooltip))
+        for country in members:
+            groups[name].add(
+                FacetNode(
+                    country.name,
+                    country.code,
+                    checkable=True,
+                    tooltip=f"{country.name} ({country.code})",
+                )
             )
-        )
-    for item in list(groups.values()):
-        if item.rowCount() == 0:
-            model.removeRow(item.row())
+    model = FacetModel(root, parent)
     model.set_counts({c.code: c.passages for c in countries})
     return model
 
@@ -248,9 +344,9 @@ class FacetsPane(QWidget):
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self.meetings = FacetModel(self)
-        self.themes = FacetModel(self)
-        self.countries = FacetModel(self)
+        self.meetings = FacetModel(parent=self)
+        self.themes = FacetModel(parent=self)
+        self.countries = FacetModel(parent=self)
         self.tabs = QTabWidget()
         self.tabs.setDocumentMode(True)
         self.meetings_view = _facet_view(self.meetings, "Meetings")
@@ -401,7 +497,4 @@ def _date(edit: QDateEdit) -> dt.date:
 
 def find_key(model: FacetModel, key: str) -> QModelIndex:
     """The index of the row with this key (for tests and keyboard navigation)."""
-    for item in model._walk():
-        if item.data(KeyRole) == key:
-            return item.index()
-    return QModelIndex()
+    return model.index_of(key)

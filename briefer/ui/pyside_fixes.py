@@ -4,7 +4,9 @@ Measured with PySide6 6.12.0 on Python 3.11: every Python call that reads an uns
 QVariant through Qt (``QStandardItem.data(role)``, ``QModelIndex.data(role)``,
 ``QAbstractItemModel.data`` called from Python when the answer is None) returns ``None``
 without taking a reference to it. Each such read lowers ``None``'s reference count by
-one; after enough of them Python frees ``None`` and aborts ("none_dealloc"). The window
+one; after enough of them Python frees ``None`` and aborts ("none_dealloc"). The same
+abort was seen once for ``True``/``False`` ("bool_dealloc") at interpreter exit after a
+test session, so those two are guarded alike. The window
 avoids such reads where it can (every facet row carries all its roles), but views,
 delegates and tests still make some.
 
@@ -22,17 +24,23 @@ from PySide6.QtCore import QObject, QTimer
 
 FLOOR = 200_000  # references; a busy session loses far fewer than this per second
 TOP_UP = 1_000_000
-_BALLAST: list[None] = []
+_BALLAST: list[bool | None] = []
 _GUARD: NoneGuard | None = None
 
 
 def top_up() -> int:
-    """Hold more references to None if the count has fallen low; returns the count."""
-    count = sys.getrefcount(None)
-    if count < FLOOR:
-        _BALLAST.extend([None] * TOP_UP)
-        count = sys.getrefcount(None)
-    return count
+    """Hold more references to None, True and False where their counts fell low.
+
+    Returns the lowest of the three counts.
+    """
+    lowest = sys.maxsize
+    for singleton in (None, True, False):
+        count = sys.getrefcount(singleton)
+        if count < FLOOR:
+            _BALLAST.extend([singleton] * TOP_UP)
+            count = sys.getrefcount(singleton)
+        lowest = min(lowest, count)
+    return lowest
 
 
 class NoneGuard(QObject):

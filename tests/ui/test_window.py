@@ -15,7 +15,6 @@ from PySide6.QtWidgets import QApplication
 
 from briefer.services.workspace import SearchRequest, Workspace
 from briefer.ui.export_dialog import PdfPreview
-from briefer.ui.facets import find_key
 from briefer.ui.jobs import wait_for_all
 from briefer.ui.main_window import MainWindow
 from briefer.ui.outline_model import IdRole
@@ -29,9 +28,7 @@ def wait_results(qtbot, window: MainWindow) -> int:
 
 
 def check(model, key: str) -> None:
-    index = find_key(model, key)
-    assert index.isValid(), key
-    model.itemFromIndex(index).setCheckState(Qt.CheckState.Checked)
+    assert model.check(key), key
 
 
 @pytest.fixture
