@@ -116,7 +116,12 @@ class MainWindow(QMainWindow):
         # Search box and results.
         self.search_box = QLineEdit()
         self.search_box.setPlaceholderText(
-            'Search passages: words, "exact phrase", -exclude, OR  (Ctrl+F)'
+            'Search passages: words, "a phrase", OR, -word, prefix*  (Ctrl+F)'
+        )
+        self.search_box.setToolTip(
+            'Words must all appear; "quotes" for a phrase; OR, AND, NOT (in capitals);\n'
+            "-word leaves it out; border* matches borders, bordering...; (parentheses) group.\n"
+            "Accents and Cyrillic do not matter: dacic finds Da\u010di\u0107."
         )
         self.search_box.setClearButtonEnabled(True)
         self.search_box.setAccessibleName("Search")

@@ -31,6 +31,7 @@ from briefer.briefing.citations import cite_passage
 from briefer.domain.errors import BrieferError
 from briefer.services.workspace import (
     ArrangeSections,
+    Batch,
     BriefingOutline,
     Change,
     InsertItems,
@@ -256,8 +257,6 @@ class OutlineModel(QAbstractItemModel):
         ops.extend(RemoveSection(s) for s in sections)
         if len(ops) == 1:
             return self.apply(ops[0]) is not None
-        from briefer.services.workspace import Batch
-
         return self.apply(Batch(self.outline.id, tuple(ops), label="Delete")) is not None
 
     def default_section_id(self) -> int | None:
