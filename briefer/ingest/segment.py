@@ -206,11 +206,14 @@ def _split_footnotes(blocks: list[RawBlock]) -> tuple[list[RawBlock], list[_Unit
             if match:
                 candidates.append((index, match.group(1), match.end()))
                 break
-    texts = [b.text for b in blocks]
+    carriers: dict[str, set[int]] = {}
+    for index, block in enumerate(blocks):
+        for marker in carried_markers(block.text):
+            carriers.setdefault(marker, set()).add(index)
     accepted = {
         index: (marker, start)
         for index, marker, start in candidates
-        if any(_carries(t, marker) for i, t in enumerate(texts) if i != index)
+        if carriers.get(_normal(marker), set()) - {index}
     }
     for index, block in enumerate(blocks):
         if block.kind == "footnote":
@@ -232,24 +235,35 @@ def _normal(marker: str) -> str:
     return marker.translate(_SUPER_TO_DIGIT)
 
 
-def _marker_pattern(marker: str) -> re.Pattern[str]:
-    """Where a passage carries ``marker``: glued to the word or punctuation before it.
+_REFERENCE = re.compile(r"[¹²³⁴⁵⁶⁷⁸⁹⁰]+|\[\d{1,3}\]|\*{1,3}")
+_SUPERSCRIPTS = frozenset("¹²³⁴⁵⁶⁷⁸⁹⁰")
+_BEFORE_STAR = re.compile(r"[\w.,;:)\"”’]")
 
-    The literal comes first and the look-behind after it, so scanning a long passage
-    costs one fast literal search instead of a look-behind at every position.
+
+def carried_markers(text: str) -> list[str]:
+    """Footnote markers a text carries, glued to the word before them, in order, once each.
+
+    "region¹" and "Union[1]" carry "1", "Kosovo*" carries "*"; a marker after a space, a
+    superscript inside a longer superscript run, or emphasis stars carry nothing. One
+    scan per text, so linking footnotes stays linear in the document's size.
     """
-    digits = _normal(marker)
-    if digits.isdigit():
-        sup = re.escape(digits.translate(_DIGIT_TO_SUPER))
-        return re.compile(
-            rf"{sup}(?<=[^\s¹²³⁴⁵⁶⁷⁸⁹⁰]{sup})(?![¹²³⁴⁵⁶⁷⁸⁹⁰])|\[{digits}\](?<=\S\[{digits}\])"
-        )
-    escaped = re.escape(marker)
-    return re.compile(rf"{escaped}(?<=[\w.,;:)\"”’]{escaped})(?![\w*])")
-
-
-def _carries(text: str, marker: str) -> bool:
-    return _marker_pattern(marker).search(text) is not None
+    found: dict[str, None] = {}
+    for match in _REFERENCE.finditer(text):
+        start, token = match.start(), match.group()
+        before = text[start - 1] if start else ""
+        if not before or before.isspace():
+            continue
+        if token[0] in _SUPERSCRIPTS:
+            if before in _SUPERSCRIPTS:
+                continue
+            found.setdefault(_normal(token), None)
+        elif token[0] == "[":
+            found.setdefault(token[1:-1], None)
+        else:
+            after = text[match.end() : match.end() + 1]
+            if _BEFORE_STAR.match(before) and not (after.isalnum() or after == "_"):
+                found.setdefault(token, None)
+    return list(found)
 
 
 def _number(blocks: list[RawBlock]) -> list[_Unit]:
@@ -323,14 +337,13 @@ def _layout(units: list[_Unit]) -> tuple[str, list[CleanPassage]]:
 
 def _link_footnotes(passages: list[CleanPassage]) -> None:
     markers = {p.footnote_marker for p in passages if p.kind == "footnote" and p.footnote_marker}
-    patterns = {m: _marker_pattern(m) for m in markers}
+    if not markers:
+        return
     for passage in passages:
         if passage.kind == "footnote" and passage.footnote_marker == "*":
             continue
-        for marker, pattern in patterns.items():
-            if passage.footnote_marker == marker:
-                continue
-            if pattern.search(passage.text):
+        for marker in carried_markers(passage.text):
+            if marker in markers and marker != passage.footnote_marker:
                 passage.footnote_markers.append(marker)
 
 
