@@ -60,6 +60,7 @@ class RetagReport:
     seconds: float = 0.0
     workers: int = 0  # worker processes used (0: tagged in this process)
     changed: int = 0  # passages whose automatic links changed (the others were not rewritten)
+    tagging_cpu_seconds: float = 0.0  # CPU time spent tagging, in whichever process did it
 
 
 def retag(
@@ -106,6 +107,7 @@ def retag(
                     session, library.search, batch, report.countries_refreshed
                 )
             report.passages += batch.count
+            report.tagging_cpu_seconds += batch.cpu_seconds
             report.theme_links += len(batch.themes)
             report.country_links += len(batch.countries)
             yield Progress(report.passages, total, f"re-tagged {report.passages} of {total}")
@@ -158,6 +160,7 @@ class TaggedBatch:
     count: int
     themes: list[LinkRow]
     countries: list[LinkRow]
+    cpu_seconds: float = 0.0  # CPU time tagging this batch took
 
 
 def _read_batches(library: Library, batch_size: int) -> Iterator[list[tuple[int, str]]]:
@@ -187,6 +190,7 @@ def _until_cancelled(
 
 
 def _tag_rows(tagger: Tagger, rows: Sequence[tuple[int, str]], known: Known) -> TaggedBatch:
+    started = time.process_time()
     themes: list[LinkRow] = []
     countries: list[LinkRow] = []
     dumps = json.dumps
@@ -204,7 +208,8 @@ def _tag_rows(tagger: Tagger, rows: Sequence[tuple[int, str]], known: Known) -> 
                 merged[match.code] = (max(confidence, match.confidence), evidence_list)
         for code, (confidence, evidence_list) in merged.items():
             countries.append((passage_id, code, confidence, dumps(evidence_list)))
-    return TaggedBatch(rows[0][0], rows[-1][0], len(rows), themes, countries)
+    cpu = time.process_time() - started
+    return TaggedBatch(rows[0][0], rows[-1][0], len(rows), themes, countries, cpu)
 
 
 # ---------------------------------------------------------------- worker processes
@@ -272,7 +277,9 @@ def _write_batch(
     if with_countries:
         models.append((PassageCountry, batch.countries))
     for model, rows in models:
-        old = _current_links(session, model, batch.first, batch.last)
+        old, held = _current_links(session, model, batch.first, batch.last)
+        if held:  # a manual tag or removal wins over the automatic link: leave it out
+            rows = [row for row in rows if (row[0], row[1]) not in held]
         new = _by_passage(rows, parse=connection.dialect.name != "sqlite")
         changed = {pid for pid in old.keys() | new.keys() if old.get(pid) != new.get(pid)}
         if not changed:
@@ -292,8 +299,9 @@ def _write_batch(
 
 def _current_links(
     session: Session, model: type[PassageTheme] | type[PassageCountry], first: int, last: int
-) -> dict[int, dict[str, tuple[float | None, Any]]]:
-    """The automatic links of passages first..last: passage -> key -> (score, evidence).
+) -> tuple[dict[int, dict[str, tuple[float | None, Any]]], set[tuple[int, str]]]:
+    """The links of passages first..last: the automatic ones (passage -> key -> (score,
+    evidence)), and the (passage, key) pairs held by a manual tag or removal.
 
     Evidence is the stored JSON text on SQLite (compared as text, cheaply) and the
     decoded value elsewhere.
@@ -301,24 +309,31 @@ def _current_links(
     table = model.__table__
     key, value = _columns(model)
     connection = session.connection()
-    where = "passage_id BETWEEN ? AND ? AND origin = ? AND excluded = 0"
     if connection.dialect.name == "sqlite":
         rows = connection.exec_driver_sql(
-            f"SELECT passage_id, {key}, {value}, evidence FROM {table.name} WHERE {where}",
-            (first, last, AUTOMATIC),
+            f"SELECT passage_id, {key}, {value}, evidence, origin, excluded FROM {table.name} "
+            "WHERE passage_id BETWEEN ? AND ?",
+            (first, last),
         ).all()
     else:
         rows = session.execute(
-            select(table.c.passage_id, table.c[key], table.c[value], table.c.evidence).where(
-                table.c.passage_id.between(first, last),
-                table.c.origin == AUTOMATIC,
-                table.c.excluded.is_(False),
-            )
+            select(
+                table.c.passage_id,
+                table.c[key],
+                table.c[value],
+                table.c.evidence,
+                table.c.origin,
+                table.c.excluded,
+            ).where(table.c.passage_id.between(first, last))
         ).all()
     found: dict[int, dict[str, tuple[float | None, Any]]] = {}
-    for passage_id, code, score, evidence in rows:
-        found.setdefault(passage_id, {})[code] = (score, evidence)
-    return found
+    held: set[tuple[int, str]] = set()
+    for passage_id, code, score, evidence, origin, excluded in rows:
+        if origin == AUTOMATIC and not excluded:
+            found.setdefault(passage_id, {})[code] = (score, evidence)
+        else:
+            held.add((passage_id, code))
+    return found, held
 
 
 def _by_passage(
