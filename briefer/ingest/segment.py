@@ -213,7 +213,7 @@ def _split_footnotes(blocks: list[RawBlock]) -> tuple[list[RawBlock], list[_Unit
     accepted = {
         index: (marker, start)
         for index, marker, start in candidates
-        if carriers.get(_normal(marker), set()) - {index}
+        if _carried_elsewhere(carriers.get(_normal(marker)), index)
     }
     for index, block in enumerate(blocks):
         if block.kind == "footnote":
@@ -238,6 +238,10 @@ def _normal(marker: str) -> str:
 _REFERENCE = re.compile(r"[¹²³⁴⁵⁶⁷⁸⁹⁰]+|\[\d{1,3}\]|\*{1,3}")
 _SUPERSCRIPTS = frozenset("¹²³⁴⁵⁶⁷⁸⁹⁰")
 _BEFORE_STAR = re.compile(r"[\w.,;:)\"”’]")
+
+
+def _carried_elsewhere(carriers: set[int] | None, index: int) -> bool:
+    return bool(carriers) and (len(carriers) > 1 or index not in carriers)  # type: ignore[arg-type]
 
 
 def carried_markers(text: str) -> list[str]:
