@@ -352,9 +352,11 @@ def _link_footnotes(passages: list[CleanPassage]) -> None:
 
 
 def _title(document: ExtractedDocument, body: list[RawBlock]) -> str | None:
-    for block in body[:3]:
-        if block.kind == "heading" and len(block.text) <= MAX_TITLE_CHARS:
-            return block.text
+    # Pages open with short labels ("Council of the EU", "Press release", "JOINT
+    # DECLARATION") above the real title: the longest heading near the top is the title.
+    headings = [b.text for b in body[:4] if b.kind == "heading" and len(b.text) <= MAX_TITLE_CHARS]
+    if headings:
+        return max(headings, key=len)
     if document.title:
         return " ".join(document.title.split())
     if body and len(body[0].text) <= MAX_TITLE_CHARS:
