@@ -224,3 +224,18 @@ def test_block_texts_are_never_empty_after_cleaning() -> None:
         )
     )
     assert [p.text for p in document.passages] == ["Title", "Body."]
+
+
+def test_title_is_the_real_headline_not_the_site_label() -> None:
+    document = segment(
+        _clean_text(
+            "Council of the EU\n\nPress release\n\n13 June 2023 15:30\n\n"
+            "Justice and Home Affairs Council, 8-9 June 2023: main results\n\n"
+            "Home affairs ministers reached a general approach on the asylum procedure.\n\n"
+            "Visit the meeting page\nShare\nFacebook\nTwitter\nPrint\n"
+            "Tags: migration, asylum\n"
+        )
+    )
+    assert document.title == "Justice and Home Affairs Council, 8-9 June 2023: main results"
+    assert document.published == dt.date(2023, 6, 13)
+    assert document.passages[-1].text.startswith("Home affairs ministers reached")
