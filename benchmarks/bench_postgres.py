@@ -12,7 +12,7 @@ else a throw-away server started like the tests' (``tests/support/pg_server.py``
 binaries, loopback, ``fsync=off``: durability costs are NOT in these figures).
 
     python -m benchmarks.bench_postgres [--library PATH] [--passages N] [--url URL]
-        [--repeats R] [--clients C] [--seconds S]
+        [--repeats R] [--clients C] [--seconds S] [--copy-only]
 """
 
 from __future__ import annotations
@@ -173,7 +173,13 @@ def measure_concurrency(url: str, clients: int, seconds: float) -> dict[str, Any
 
 
 def run(
-    library: Path | None, passages: int, url: str | None, repeats: int, clients: int, seconds: float
+    library: Path | None,
+    passages: int,
+    url: str | None,
+    repeats: int,
+    clients: int,
+    seconds: float,
+    copy_only: bool = False,
 ) -> dict[str, Any]:
     results: dict[str, Any] = {"load_average_1min_start": round(os.getloadavg()[0], 2)}
     with tempfile.TemporaryDirectory(prefix="briefer-pgbench-") as tmp:
@@ -198,8 +204,9 @@ def run(
                 "target_met": copy_s <= TARGET_COPY_S,
                 "rows": report.source_counts,
             }
-            results["search"] = measure_search(str(library), url, repeats)
-            results["concurrency"] = measure_concurrency(url, clients, seconds)
+            if not copy_only:
+                results["search"] = measure_search(str(library), url, repeats)
+                results["concurrency"] = measure_concurrency(url, clients, seconds)
         finally:
             if server is not None:
                 server.stop()
@@ -215,8 +222,17 @@ def main(argv: Sequence[str] | None = None) -> dict[str, Any]:
     parser.add_argument("--repeats", type=int, default=5)
     parser.add_argument("--clients", type=int, default=8)
     parser.add_argument("--seconds", type=float, default=30.0)
+    parser.add_argument("--copy-only", action="store_true", help="time the copy alone")
     args = parser.parse_args(argv)
-    results = run(args.library, args.passages, args.url, args.repeats, args.clients, args.seconds)
+    results = run(
+        args.library,
+        args.passages,
+        args.url,
+        args.repeats,
+        args.clients,
+        args.seconds,
+        args.copy_only,
+    )
     print(json.dumps(results, indent=2))
     return results
 

@@ -175,8 +175,26 @@ def _is_json(col: Any) -> bool:
     return isinstance(col.type, JSON)
 
 
-def _read(connection: Connection, source_table: Table) -> Iterator[list[tuple[Any, ...]]]:
-    """Batches of rows in primary-key order; JSON columns as their stored text."""
+def _read(
+    connection: Connection, source_table: Table, *, raw: bool = False
+) -> Iterator[list[tuple[Any, ...]]]:
+    """Batches of rows in primary-key order; JSON columns as their stored text.
+
+    ``raw`` (SQLite into PostgreSQL's COPY): the driver's own values, without SQLAlchemy's
+    per-value processing. SQLite stores dates and times as ISO text and booleans as 0/1,
+    which is exactly what COPY's text format reads; it halves the time of a large copy.
+    """
+    if raw and connection.dialect.name == "sqlite":
+        names = ", ".join(f'"{c.name}"' for c in source_table.columns)
+        keys = ", ".join(f'"{c.name}"' for c in source_table.primary_key.columns)
+        cursor = connection.connection.driver_connection.cursor()  # type: ignore[union-attr]
+        try:
+            cursor.execute(f'SELECT {names} FROM "{source_table.name}" ORDER BY {keys}')
+            while batch := cursor.fetchmany(BATCH):
+                yield batch
+        finally:
+            cursor.close()
+        return
     columns = []
     for col in source_table.columns:
         if not _is_json(col):
@@ -199,7 +217,7 @@ def _copy_table(reading: Connection, writing: Connection, source_table: Table) -
         quoted = ", ".join(f'"{n}"' for n in names)
         statement = f'COPY "{source_table.name}" ({quoted}) FROM STDIN'
         with raw.cursor() as cursor, cursor.copy(statement) as copy:
-            for batch in _read(reading, source_table):
+            for batch in _read(reading, source_table, raw=True):
                 for row in batch:
                     copy.write_row(row)
                 copied += len(batch)

@@ -70,6 +70,17 @@ def test_sqlite_to_postgresql_and_back_is_exact(
 
     source_lib, team_lib = open_library(source), open_library(team)
     assert table_counts(team_lib.engine) == table_counts(source_lib.engine)
+    fields = (Document.id, Document.published, Document.imported_at, Document.removed_lines)
+    with source_lib.sessions() as left, team_lib.sessions() as right:
+        original = left.execute(select(*fields).order_by(Document.id)).all()
+        assert right.execute(select(*fields).order_by(Document.id)).all() == original
+        flags = select(
+            PassageCountry.passage_id,
+            PassageCountry.country_code,
+            PassageCountry.excluded,
+            PassageCountry.evidence,
+        ).order_by(PassageCountry.passage_id, PassageCountry.country_code)
+        assert right.execute(flags).all() == left.execute(flags).all()
     assert passage_checksum(team_lib.engine) == passage_checksum(source_lib.engine)
     with team_lib.engine.connect() as connection:
         assert indexed_count(connection) == table_counts(team_lib.engine)["passage"]
