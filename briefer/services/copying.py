@@ -33,6 +33,7 @@ from sqlalchemy import (
     cast,
     column,
     func,
+    inspect,
     select,
     table,
     text,
@@ -42,6 +43,7 @@ from sqlalchemy.exc import SQLAlchemyError
 
 from briefer.domain.errors import BrieferError, LibraryError
 from briefer.store.engine import display_url as describe_url
+from briefer.store.engine import make_engine, resolve_url, sqlite_path
 from briefer.store.library import Library, open_library
 from briefer.store.schema import metadata
 from briefer.store.search import backend_for
@@ -95,6 +97,7 @@ def copy_library(
 ) -> CopyReport:
     """Copy every table of ``source_db`` into ``target_db``, then check the copy."""
     say = report or (lambda _line: None)
+    _require_library(source_db)
     source = open_library(source_db)
     try:
         target = open_library(target_db)
@@ -113,6 +116,24 @@ def copy_library(
             target.close()
     finally:
         source.close()
+
+
+def _require_library(db: str) -> None:
+    """Refuse a source that holds no library (a mistyped path would otherwise be created)."""
+    url = resolve_url(db)
+    path = sqlite_path(url)
+    if path is not None and not path.is_file():
+        raise CopyError(f"{path}: no library there (check the --from path)")
+    if path is not None:
+        return
+    engine = make_engine(url)
+    try:
+        with engine.connect() as connection:
+            found = inspect(connection).has_table("document")
+    finally:
+        engine.dispose()
+    if not found:
+        raise CopyError(f"{describe_url(url)}: this database holds no Briefer library")
 
 
 def _copy(source: Library, target: Library, *, replace: bool, say: Report) -> None:

@@ -164,3 +164,15 @@ def test_a_failed_copy_leaves_the_target_as_it_was(
     assert "NUL" in errors[0] and "copy_fails" in errors[0]
     with opened(team) as library:
         assert table_counts(library.engine)["document"] == 0
+
+
+def test_a_source_that_holds_no_library_is_refused(
+    tmp_path: Path, pg_server, capsys: pytest.CaptureFixture[str]
+) -> None:  # type: ignore[no-untyped-def]
+    missing = tmp_path / "typo.sqlite"
+    code, _out, err = _run("copy", "--from", str(missing), "--to", str(tmp_path / "t.sqlite"), capsys=capsys)  # fmt: skip
+    assert code == 1 and "no library there" in err and str(missing) in err
+    assert not missing.exists()
+    empty = pg_server.create_database("copy_empty_source")
+    code, _out, err = _run("copy", "--from", empty, "--to", str(tmp_path / "t.sqlite"), capsys=capsys)  # fmt: skip
+    assert code == 1 and "holds no Briefer library" in err
