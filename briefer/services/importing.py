@@ -22,13 +22,13 @@ from typing import Any, Literal
 
 from sqlalchemy import bindparam, insert, select
 from sqlalchemy.exc import IntegrityError, OperationalError, SQLAlchemyError
-from sqlalchemy.orm import Session, make_transient_to_detached
+from sqlalchemy.orm import Session
 
 from briefer.domain.progress import CancelToken, Progress
 from briefer.ingest.model import CleanDocument
 from briefer.ingest.pipeline import prepare_document
 from briefer.ingest.readers import ReadError, is_supported, supported_suffixes
-from briefer.services.meetings import attach_meeting
+from briefer.services.meetings import link_new_document
 from briefer.store.library import Library
 from briefer.store.models import (
     AUTOMATIC,
@@ -40,6 +40,7 @@ from briefer.store.models import (
     PassageTheme,
     Theme,
 )
+from briefer.tagging.model import MeetingGuess
 from briefer.tagging.pipeline import DocumentTags, Tagger, load_tagger
 
 Status = Literal["imported", "duplicate", "failed"]
@@ -211,15 +212,12 @@ def store_document(
         "meeting_id": None,
         "meeting_origin": AUTOMATIC,
     }
-    # One Core INSERT, then the row joins the session as already persistent (no ORM
-    # flush): the meeting service still gets a real ``Document`` to work on.
-    document_id = session.connection().scalar(_STATEMENTS.insert_document, values)
-    row = Document(id=document_id, **values)
-    make_transient_to_detached(row)
-    session.add(row)
+    # One Core INSERT and no ORM object: the meeting is linked with Core statements too.
+    connection = session.connection()
+    document_id: int = connection.scalar(_STATEMENTS.insert_document, values)
     passage_rows = [
         {
-            "document_id": row.id,
+            "document_id": document_id,
             "position": p.position,
             "paragraph": p.paragraph,
             "kind": p.kind,
@@ -233,15 +231,31 @@ def store_document(
     if passage_rows:
         # Core executemany, then one SELECT for the ids: INSERT … RETURNING with a
         # guaranteed row order runs row by row on SQLite (one statement per passage).
-        connection = session.connection()
         connection.execute(_STATEMENTS.insert_passage, passage_rows)
-        ids = dict(connection.execute(_STATEMENTS.passage_ids, {"document": row.id}).all())
+        ids = dict(connection.execute(_STATEMENTS.passage_ids, {"document": document_id}).all())
     _store_footnotes(session, document, ids)
     _store_tags(session, tags, ids, reference)
-    attach_meeting(session, row, tags.meeting)
-    connection = session.connection()
-    library.search.index(connection, ((ids[p.position], p.text) for p in document.passages))
-    return row.id
+    attach_meeting(
+        session, NewDocument(document_id, document.sha256, values["file_name"]), tags.meeting
+    )
+    library.search.index(
+        session.connection(), ((ids[p.position], p.text) for p in document.passages)
+    )
+    return document_id
+
+
+@dataclass(frozen=True)
+class NewDocument:
+    """The document row just inserted (what meeting linking needs, without an ORM object)."""
+
+    id: int
+    sha256: str
+    file_name: str
+
+
+def attach_meeting(session: Session, document: NewDocument, guess: MeetingGuess | None) -> None:
+    """Link the new document to its meeting (``briefer.services.meetings`` rules)."""
+    link_new_document(session, document.id, document.sha256, guess)
 
 
 def display_path(path: Path | str) -> str:

@@ -22,7 +22,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import Date, bindparam, func, insert, select, update
 from sqlalchemy.orm import Session
 
 from briefer.domain.errors import BrieferError, NotFound
@@ -94,6 +94,112 @@ def attach_meeting(session: Session, document: Document, guess: MeetingGuess | N
     session.flush()
     if previous is not None and previous != document.meeting_id:
         _drop_if_empty(session, previous)
+
+
+def link_new_document(
+    session: Session, document_id: int, sha256: str, guess: MeetingGuess | None
+) -> None:
+    """``attach_meeting`` for a document inserted in this transaction, without ORM objects.
+
+    The importer calls this once per document: loading ``Document`` and ``Meeting``
+    objects and flushing them cost more than the rest of storing a document. The rules
+    are ``attach_meeting``'s (a manual correction wins, then the same grouping); a
+    correction, which is rare, takes the ORM path itself.
+    """
+    connection = session.connection()
+    if connection.scalar(_CORE.has_correction, {"sha256": sha256}) is not None:
+        document = session.get(Document, document_id)
+        assert document is not None
+        attach_meeting(session, document, guess)
+        return
+    if guess is None or not _states_anything(guess):
+        return  # the row was inserted with no meeting, origin automatic
+    meeting_id = None
+    if guess.start_date is not None:
+        bounds = {"start": guess.start_date, "end": guess.end_date or guess.start_date}
+        for row in connection.execute(_CORE.overlapping, bounds):
+            if _same_meeting(row, guess):  # type: ignore[arg-type]
+                if row.origin == AUTOMATIC:
+                    changes = _unknown_filled(row, guess)
+                    if changes:
+                        connection.execute(_CORE.update_meeting, {"row_id": row.id, **changes})
+                meeting_id = row.id
+                break
+    if meeting_id is None:
+        meeting_id = connection.scalar(
+            _CORE.insert_meeting,
+            {
+                "title": guess.title,
+                "series": guess.series,
+                "start_date": guess.start_date,
+                "end_date": guess.end_date or guess.start_date,
+                "city": guess.city,
+                "country": guess.country,
+                "format": guess.format,
+                "confidence": guess.confidence,
+                "origin": AUTOMATIC,
+                "evidence": [e.as_dict() for e in guess.evidence],
+            },
+        )
+    connection.execute(_CORE.set_document_meeting, {"row_id": document_id, "meeting": meeting_id})
+
+
+def _unknown_filled(row: Any, guess: MeetingGuess) -> dict[str, Any]:
+    """``_fill_unknown`` as column values: only what changes."""
+    changes: dict[str, Any] = {
+        name: getattr(guess, name)
+        for name in FIELDS
+        if getattr(row, name) is None and getattr(guess, name) is not None
+    }
+    confidence = max(row.confidence or 0.0, guess.confidence)
+    if confidence != row.confidence:
+        changes["confidence"] = confidence
+    evidence = list(row.evidence or [])
+    for item in (e.as_dict() for e in guess.evidence):
+        if item not in evidence and len(evidence) < _MAX_EVIDENCE:
+            evidence.append(item)
+    if evidence != (row.evidence or []) or (row.evidence is None and evidence):
+        changes["evidence"] = evidence
+    return changes
+
+
+class _CoreStatements:
+    """``link_new_document``'s statements, built once (building one per document costs
+    more than running it)."""
+
+    def __init__(self) -> None:
+        meeting, document = Meeting.__table__, Document.__table__
+        correction = ManualCorrection.__table__
+        self.has_correction = (
+            select(correction.c.id)
+            .where(
+                correction.c.document_sha256 == bindparam("sha256"),
+                correction.c.kind == MEETING_CORRECTION,
+            )
+            .limit(1)
+        )
+        used = select(document.c.id).where(document.c.meeting_id == meeting.c.id).exists()
+        self.overlapping = (
+            select(meeting)
+            .where(
+                meeting.c.start_date.is_not(None),
+                meeting.c.start_date <= bindparam("end", type_=Date),
+                func.coalesce(meeting.c.end_date, meeting.c.start_date)
+                >= bindparam("start", type_=Date),
+                used,
+            )
+            .order_by(meeting.c.id)
+        )
+        self.insert_meeting = insert(meeting).returning(meeting.c.id)
+        self.set_document_meeting = (
+            update(document)
+            .where(document.c.id == bindparam("row_id"))
+            .values(meeting_id=bindparam("meeting"), meeting_origin=AUTOMATIC)
+        )
+        self.update_meeting = update(meeting).where(meeting.c.id == bindparam("row_id"))
+
+
+_CORE = _CoreStatements()
 
 
 def _states_anything(guess: MeetingGuess) -> bool:
