@@ -1,19 +1,18 @@
 """A guard against a PySide 6.12 reference-count bug that aborts the interpreter.
 
-Measured with PySide6 6.12.0 on Python 3.11: every Python call that reads an unset
-QVariant through Qt (``QStandardItem.data(role)``, ``QModelIndex.data(role)``,
-``QAbstractItemModel.data`` called from Python when the answer is None) returns ``None``
-without taking a reference to it. Each such read lowers ``None``'s reference count by
-one; after enough of them Python frees ``None`` and aborts ("none_dealloc"). The same
-abort was seen once for ``True``/``False`` ("bool_dealloc") at interpreter exit after a
-test session, so those two are guarded alike. The window
-avoids such reads where it can (every facet row carries all its roles), but views,
-delegates and tests still make some.
+Measured with PySide6 6.12.0 on Python 3.11: every call of a Qt method that returns
+nothing (``QLabel.setText``, ``QTimer.start``, ``QApplication.processEvents``...) and
+every read of an unset QVariant (``QModelIndex.data(role)`` when the answer is None)
+hands back ``None`` without taking a reference to it; emitting a signal does the same
+to ``True``/``False``. Each call lowers the count by one; after enough of them Python
+frees the singleton and aborts ("none_dealloc", "bool_dealloc"). A window makes such
+calls all the time, so without this guard a long session would end in that abort.
 
-``NoneGuard`` keeps the count far from zero: a timer looks at ``sys.getrefcount(None)``
-every second and, when it has fallen below a floor, holds more references in a list.
-Holding references is harmless (``None`` is never freed in a healthy interpreter), so the
-guard changes nothing when the bug is absent. Drop this module once PySide is fixed.
+``NoneGuard`` keeps the counts far from zero: a timer looks at ``sys.getrefcount`` of
+each every second and, when one has fallen below a floor, holds a million more
+references in a list. Holding references is harmless (these objects are never freed in a
+healthy interpreter), so the guard changes nothing when the bug is absent. Drop this
+module once PySide is fixed (check with ``tests/ui/test_pyside_fixes.py``).
 """
 
 from __future__ import annotations

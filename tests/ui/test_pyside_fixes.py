@@ -53,3 +53,16 @@ def test_facet_model_checks_and_sums(qtbot) -> None:
     assert model.count_of("2") == "0"
     model.set_checked([], notify=False)
     assert model.checked_keys() == []
+
+
+def test_void_calls_and_emits_cannot_free_the_singletons(qtbot) -> None:
+    from PySide6.QtCore import QTimer
+    from PySide6.QtWidgets import QLabel
+
+    label = QLabel()
+    timer = QTimer()
+    for _ in range(20000):
+        label.setText("x")  # returns None: PySide 6.12 drops a reference each time
+        timer.timeout.emit()
+    assert pyside_fixes.top_up() >= pyside_fixes.FLOOR
+    assert None is None and True is not False  # still alive, still themselves
