@@ -9,14 +9,16 @@ frees the singleton and aborts ("none_dealloc", "bool_dealloc"). A window makes 
 calls all the time, so without this guard a long session would end in that abort.
 
 ``NoneGuard`` keeps the counts far from zero: a timer looks at ``sys.getrefcount`` of
-each every second and, when one has fallen below a floor, holds a million more
-references in a list. Holding references is harmless (these objects are never freed in a
-healthy interpreter), so the guard changes nothing when the bug is absent. Drop this
+each every second and, when one has fallen below a floor, gives it a million references
+back (in place on CPython 3.11; 3.12 made these objects immortal). Extra references are
+harmless (these objects are never freed in a healthy interpreter), so the guard changes
+nothing when the bug is absent. Drop this
 module once PySide is fixed (check with ``tests/ui/test_pyside_fixes.py``).
 """
 
 from __future__ import annotations
 
+import ctypes
 import sys
 
 from PySide6.QtCore import QObject, QTimer
@@ -27,8 +29,22 @@ _BALLAST: list[bool | None] = []
 _GUARD: NoneGuard | None = None
 
 
+def _hold(singleton: object, count: int) -> None:
+    """Give back ``count`` references to a singleton the bug took them from.
+
+    On CPython before 3.12 the count is the object's first field, raised in place (no
+    memory is used); 3.12 made these singletons immortal, so the bug cannot free them and
+    nothing is needed. Other interpreters get real references held in a list.
+    """
+    if sys.implementation.name == "cpython":
+        if sys.version_info < (3, 12):
+            ctypes.c_ssize_t.from_address(id(singleton)).value += count
+        return
+    _BALLAST.extend([singleton] * count)
+
+
 def top_up() -> int:
-    """Hold more references to None, True and False where their counts fell low.
+    """Give None, True and False more references where their counts fell low.
 
     Returns the lowest of the three counts.
     """
@@ -36,7 +52,7 @@ def top_up() -> int:
     for singleton in (None, True, False):
         count = sys.getrefcount(singleton)
         if count < FLOOR:
-            _BALLAST.extend([singleton] * TOP_UP)
+            _hold(singleton, TOP_UP)
             count = sys.getrefcount(singleton)
         lowest = min(lowest, count)
     return lowest
