@@ -235,6 +235,12 @@ class BriefingPane(QWidget):
 
     def _update_buttons(self) -> None:
         has = self.model.outline is not None
+        self.hint.setText(
+            "Drag passages here, or select them and press Ctrl+Enter."
+            if has
+            else "No briefing yet: click \u201cNew briefing\u201d (a preset gives you its "
+            "sections), or select passages and press Ctrl+Enter to start one."
+        )
         for widget in (self.add_section_button, self.delete_button, self.export_button, self.view):
             widget.setEnabled(has)
 
