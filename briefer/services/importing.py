@@ -13,9 +13,15 @@ ORM objects except the document itself, which the meeting service needs).
 from __future__ import annotations
 
 import datetime as dt
+import multiprocessing
 import os
+import pickle
+import threading
 import time
+from collections import deque
 from collections.abc import Generator, Iterable, Iterator
+from concurrent.futures import Future, ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Literal
@@ -89,31 +95,40 @@ def import_paths(
     *,
     cancel: CancelToken | None = None,
     tagger: Tagger | None = None,
+    workers: int | None = None,
 ) -> Generator[ImportEvent, None, ImportReport]:
     """Import files and folders (recursively, supported suffixes only, sorted).
 
     Yields ``Progress`` before each file and ``ImportOutcome`` after it; returns the
     ``ImportReport``. Cancelling stops before the next file (finished files stay).
+
+    Reading, cleaning, segmentation and tagging run in ``workers`` processes (default:
+    one per core for a large import, see ``worker_count``) while this process stays the
+    only writer, storing the documents one transaction each in file order.
     """
     files = list(_expand(paths))
     report = ImportReport()
-    if tagger is None:
-        tagger = load_tagger()
     known = _Reference.load(library)
     total = len(files)
-    for done, (path, problem) in enumerate(files):
-        if cancel is not None and cancel.cancelled:
-            report.cancelled = True
-            break
-        yield Progress(done, total, str(path))
-        if problem is not None:
-            outcome = ImportOutcome(path, "failed", reason=problem)
+    readable = [path for path, problem in files if problem is None]
+    with _Preparer(readable, tagger, worker_count(len(readable), workers)) as preparer:
+        for done, (path, problem) in enumerate(files):
+            if cancel is not None and cancel.cancelled:
+                report.cancelled = True
+                break
+            yield Progress(done, total, str(path))
+            if problem is not None:
+                outcome = ImportOutcome(path, "failed", reason=problem)
+            else:
+                prepared = preparer.next(path)
+                if isinstance(prepared, ImportOutcome):
+                    outcome = prepared
+                else:
+                    outcome = store_prepared(library, path, prepared, known)
+            report.outcomes.append(outcome)
+            yield outcome
         else:
-            outcome = import_file(library, path, tagger=tagger, reference=known)
-        report.outcomes.append(outcome)
-        yield outcome
-    else:
-        yield Progress(total, total, "done")
+            yield Progress(total, total, "done")
     return report
 
 
@@ -128,6 +143,14 @@ def import_all(library: Library, paths: Iterable[Path | str]) -> ImportReport:
             return report
 
 
+@dataclass(frozen=True)
+class PreparedFile:
+    """A file read, cleaned, segmented and tagged: what the writer stores."""
+
+    document: CleanDocument
+    tags: DocumentTags
+
+
 def import_file(
     library: Library,
     path: Path,
@@ -136,6 +159,15 @@ def import_file(
     reference: _Reference | None = None,
 ) -> ImportOutcome:
     """Read, clean, segment, tag and store one file; never raises for a bad file."""
+    prepared = prepare_file(path, tagger)
+    if isinstance(prepared, ImportOutcome):
+        return prepared
+    return store_prepared(library, path, prepared, reference or _Reference.load(library))
+
+
+def prepare_file(path: Path, tagger: Tagger | None = None) -> PreparedFile | ImportOutcome:
+    """Everything before the database (a worker process runs this); a failed outcome for
+    a file that cannot be read or tagged."""
     try:
         document = prepare_document(path)
     except ReadError as exc:
@@ -145,11 +177,18 @@ def import_file(
     except RecursionError:
         return ImportOutcome(path, "failed", reason="too deeply nested to read")
     tagger = tagger or load_tagger()
-    reference = reference or _Reference.load(library)
     try:
         tags = tagger.tag_document(document)
     except Exception as exc:  # a tagger bug must not stop the import of other files
         return ImportOutcome(path, "failed", reason=f"tagging failed ({type(exc).__name__}: {exc})")
+    return PreparedFile(document, tags)
+
+
+def store_prepared(
+    library: Library, path: Path, prepared: PreparedFile, reference: _Reference
+) -> ImportOutcome:
+    """Store one prepared file in its own transaction; never raises for a bad file."""
+    document, tags = prepared.document, prepared.tags
     for attempt in range(1, STORE_ATTEMPTS + 1):
         try:
             with library.session() as session:
@@ -186,6 +225,112 @@ def import_file(
         passages=len(document.passages),
         title=document.title,
     )
+
+
+# ---------------------------------------------------------------------------------------
+# Preparing files in worker processes
+
+WORKERS_ENV = "BRIEFER_IMPORT_WORKERS"  # "1" keeps everything in this process
+POOL_MIN_FILES = 48  # below this, starting the workers costs more than it saves
+_AHEAD_PER_WORKER = 4  # files prepared ahead of the writer: bounded memory, prompt cancel
+
+
+def worker_count(files: int, workers: int | None = None) -> int:
+    """How many preparing processes an import of ``files`` files uses (1: none).
+
+    ``workers`` (or ``BRIEFER_IMPORT_WORKERS``) is taken as given; by default a large
+    import uses one per core, a small one none (starting a worker loads the tagger).
+    """
+    if workers is None and os.environ.get(WORKERS_ENV, "").strip().isdigit():
+        workers = int(os.environ[WORKERS_ENV])
+    if workers is None:
+        workers = (os.cpu_count() or 1) if files >= POOL_MIN_FILES else 1
+    return max(1, min(workers, files))
+
+
+def _process_context() -> multiprocessing.context.BaseContext:
+    """ "fork" when this process runs no other thread (the command line: workers start at
+    once with the tagger already loaded); otherwise "spawn", a fresh interpreter, safe
+    whatever threads (Qt, the window's import job) are running."""
+    if threading.active_count() == 1 and "fork" in multiprocessing.get_all_start_methods():
+        return multiprocessing.get_context("fork")
+    return multiprocessing.get_context("spawn")
+
+
+_worker_tagger: Tagger | None = None
+
+
+def _start_worker(tagger: bytes | None) -> None:
+    global _worker_tagger
+    _worker_tagger = pickle.loads(tagger) if tagger is not None else load_tagger()
+
+
+def _prepare_in_worker(path: Path) -> PreparedFile | ImportOutcome:
+    return prepare_file(path, _worker_tagger)
+
+
+class _Preparer:
+    """Prepared files in the order asked for: from worker processes that run ahead of the
+    writer by a few files, or in this process (one worker, or a tagger that cannot be
+    sent to another process, such as one defined inside a function)."""
+
+    def __init__(self, paths: list[Path], tagger: Tagger | None, workers: int) -> None:
+        self.tagger = tagger
+        self.queue = deque(paths)
+        self.pending: deque[tuple[Path, Future[PreparedFile | ImportOutcome]]] = deque()
+        self.pool: ProcessPoolExecutor | None = None
+        self.ahead = workers * _AHEAD_PER_WORKER
+        if workers > 1:
+            try:
+                shipped = pickle.dumps(tagger) if tagger is not None else None
+            except Exception:  # not picklable: prepare here instead
+                shipped = None
+                workers = 1
+        if workers > 1:
+            self.pool = ProcessPoolExecutor(
+                workers,
+                mp_context=_process_context(),
+                initializer=_start_worker,
+                initargs=(shipped,),
+            )
+
+    def __enter__(self) -> _Preparer:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        if self.pool is not None:
+            self.pool.shutdown(wait=True, cancel_futures=True)
+
+    def next(self, path: Path) -> PreparedFile | ImportOutcome:
+        """The prepared ``path`` (the next file in order)."""
+        if self.pool is None:
+            self._take(path)
+            if self.tagger is None:
+                self.tagger = load_tagger()
+            return prepare_file(path, self.tagger)
+        while self.queue and len(self.pending) < self.ahead:
+            queued = self.queue.popleft()
+            self.pending.append((queued, self.pool.submit(_prepare_in_worker, queued)))
+        expected, future = self.pending.popleft()
+        assert expected == path, "files are prepared in the order they are stored"
+        try:
+            return future.result()
+        except BrokenProcessPool:
+            # A worker died (killed, out of memory): this file and the rest are prepared
+            # here, so one file cannot stop the import.
+            self._stop_pool()
+            return self.next(path)
+
+    def _take(self, path: Path) -> None:
+        if self.queue and self.queue[0] == path:
+            self.queue.popleft()
+
+    def _stop_pool(self) -> None:
+        assert self.pool is not None
+        self.pool.shutdown(wait=False, cancel_futures=True)
+        self.pool = None
+        self.queue.extendleft(reversed([p for p, _ in self.pending]))
+        self.pending.clear()
 
 
 def store_document(

@@ -1,0 +1,128 @@
+"""Importing with worker processes: the same library as preparing everything in one process.
+
+Workers read, clean, segment and tag; this process stays the only writer, in file order.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from sqlalchemy import select
+
+from briefer.domain.progress import CancelToken
+from briefer.services import importing
+from briefer.services.importing import ImportOutcome, import_paths, worker_count
+from briefer.services.library import open_ready_library
+from briefer.store.library import Library
+from briefer.store.models import Document, Meeting, Passage, PassageCountry, PassageTheme
+
+COMMUNIQUE = (
+    "Ministers of the interior meet in {city}\n\n"
+    "{day} March 2019\n\n"
+    "The ministers of the interior of the Western Balkans met in {city} on {day} March 2019 "
+    "to discuss {topic} and agreed to intensify cooperation with Europol and Frontex.\n\n"
+    "Serbia and Albania presented their action plans against migrant smuggling.\n"
+)
+
+
+def _folder(tmp_path: Path) -> Path:
+    folder = tmp_path / "in"
+    folder.mkdir()
+    cities = ["Ljubljana", "Skopje", "Tirana"]
+    topics = ["firearms trafficking", "asylum", "border management", "terrorism"]
+    for i in range(10):
+        text = COMMUNIQUE.format(city=cities[i % 3], day=i % 2 + 1, topic=topics[i % 4])
+        (folder / f"{i:02d}.txt").write_text(text, encoding="utf-8")
+    (folder / "05-copy.txt").write_text((folder / "05.txt").read_text(), encoding="utf-8")
+    (folder / "empty.txt").write_bytes(b"")
+    return folder
+
+
+def _run(library: Library, folder: Path, workers: int) -> list[tuple[str, str, int | None]]:
+    outcomes = [
+        e for e in import_paths(library, [folder], workers=workers) if isinstance(e, ImportOutcome)
+    ]
+    return [(o.path.name, o.status, o.passages) for o in outcomes]
+
+
+def _contents(library: Library) -> list[tuple[object, ...]]:
+    with library.session() as session:
+        documents = session.execute(
+            select(Document.file_name, Document.title, Document.published, Meeting.city)
+            .outerjoin(Meeting)
+            .order_by(Document.id)
+        ).all()
+        passages = session.execute(
+            select(Passage.document_id, Passage.paragraph, Passage.text).order_by(Passage.id)
+        ).all()
+        countries = session.execute(
+            select(PassageCountry.passage_id, PassageCountry.country_code).order_by(
+                PassageCountry.passage_id, PassageCountry.country_code
+            )
+        ).all()
+        themes = session.execute(
+            select(PassageTheme.passage_id, PassageTheme.theme_id).order_by(
+                PassageTheme.passage_id, PassageTheme.theme_id
+            )
+        ).all()
+        meetings = session.execute(select(Meeting.city, Meeting.start_date)).all()
+    return [documents, passages, countries, themes, sorted(meetings)]
+
+
+def test_workers_store_the_same_library_as_one_process(tmp_path: Path) -> None:
+    folder = _folder(tmp_path)
+    alone = open_ready_library(str(tmp_path / "alone.sqlite"))
+    pooled = open_ready_library(str(tmp_path / "pooled.sqlite"))
+    try:
+        outcomes = _run(pooled, folder, workers=2)
+        assert outcomes == _run(alone, folder, workers=1)
+        statuses = {name: status for name, status, _ in outcomes}
+        assert statuses["05.txt"] == "duplicate"  # its copy sorts first
+        assert statuses["empty.txt"] == "failed"
+        assert list(statuses.values()).count("imported") == 10
+        contents = _contents(pooled)
+        assert contents == _contents(alone)
+        assert contents[2] and contents[3], "countries and themes were tagged"
+        assert len(contents[4]) == 6  # documents of the same city and day share a meeting
+    finally:
+        alone.close()
+        pooled.close()
+
+
+def test_cancel_with_workers_keeps_only_finished_files(library: Library, tmp_path: Path) -> None:
+    folder = _folder(tmp_path)
+    token = CancelToken()
+    done = []
+    for event in import_paths(library, [folder], cancel=token, workers=2):
+        if isinstance(event, ImportOutcome):
+            done.append(event)
+            if len(done) == 3:
+                token.cancel()
+    assert len(done) == 3
+    with library.session() as session:
+        assert len(session.scalars(select(Document.id)).all()) == 3
+
+
+def test_a_worker_that_dies_does_not_stop_the_import(
+    library: Library, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    folder = _folder(tmp_path)
+    monkeypatch.setattr(importing, "_prepare_in_worker", _die)
+    outcomes = _run(library, folder, workers=2)
+    assert [status for _, status, _ in outcomes].count("imported") == 10
+
+
+def _die(path: Path) -> None:
+    import os
+
+    os._exit(3)  # as the kernel's OOM killer would end a worker
+
+
+def test_worker_count(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv(importing.WORKERS_ENV, raising=False)
+    assert worker_count(3) == 1  # a few files: starting workers would cost more
+    assert worker_count(5000, workers=2) == 2
+    assert worker_count(1, workers=4) == 1
+    monkeypatch.setenv(importing.WORKERS_ENV, "1")
+    assert worker_count(5000) == 1
