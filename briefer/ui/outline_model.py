@@ -66,6 +66,7 @@ CitationRole = Qt.ItemDataRole.UserRole + 5
 PassageIdRole = Qt.ItemDataRole.UserRole + 6
 
 _PREVIEW_CHARS = 220
+DEFAULT_HEADING = "Quotes"  # the section made for quotes when a briefing has none
 ModelIndex = QModelIndex | QPersistentModelIndex
 
 
@@ -266,7 +267,7 @@ class OutlineModel(QAbstractItemModel):
             return None
         if self.outline.sections:
             return self.outline.sections[-1].id
-        return self.add_section("Quotes")
+        return self.add_section(DEFAULT_HEADING)
 
     # --- lookup helpers --------------------------------------------------------------------
 
@@ -517,12 +518,17 @@ class OutlineModel(QAbstractItemModel):
             assert target is not None
             return self.move_items(payload.items, *target)
         target = self._target(row, parent)
-        if target is None:  # an empty briefing: the first drop makes a section
-            section_id = self.default_section_id()
-            if section_id is None:
-                return False
-            target = (section_id, 0)
         ids = passage_ids_of(data)
+        if target is None:  # an empty briefing: the first drop makes its section, one step
+            items = (
+                tuple(ItemData.quote(pid) for pid in ids)
+                if ids
+                else (ItemData.analyst_text(data.text().strip()),)
+            )
+            op = InsertSection(
+                self.outline.id, SectionData(DEFAULT_HEADING, items=items), label="Add quotes"
+            )
+            return self.apply(op) is not None
         if ids:
             return self.add_quotes(ids, *target)
         return self.add_text(data.text().strip(), *target)
