@@ -23,6 +23,7 @@ import multiprocessing
 import os
 import random
 import statistics
+import sys
 import tempfile
 import time
 from collections.abc import Sequence
@@ -58,12 +59,17 @@ def _summary(samples: Sequence[float]) -> dict[str, float]:
 
 
 def _requests() -> list[SearchRequest]:
+    """The search benchmark's cases: (query, theme, country), maybe after a kind label."""
     return [
         SearchRequest(
-            query=query, themes=(theme,), countries=(country,), limit=50, with_facets=False
+            query=case[-3], themes=(case[-2],), countries=(case[-1],), limit=50, with_facets=False
         )
-        for query, theme, country in CASES
+        for case in CASES
     ]
+
+
+def _kinds() -> list[str]:
+    return [str(case[0]) if len(case) > 3 else "typical" for case in CASES]
 
 
 def measure_search(sqlite: str, postgres: str, repeats: int) -> dict[str, Any]:
@@ -71,8 +77,9 @@ def measure_search(sqlite: str, postgres: str, repeats: int) -> dict[str, Any]:
     lite, team = open_library(sqlite), open_library(postgres)
     cases: list[dict[str, Any]] = []
     samples: list[float] = []
+    by_kind: dict[str, list[float]] = {}
     try:
-        for request in _requests():
+        for request, kind in zip(_requests(), _kinds(), strict=True):
             expected = search(lite, request).total
             got = search(team, request).total
             if got != expected:
@@ -83,8 +90,10 @@ def measure_search(sqlite: str, postgres: str, repeats: int) -> dict[str, Any]:
                 search(team, request)
                 timed.append((time.perf_counter() - start) * 1000)
             samples += timed
+            by_kind.setdefault(kind, []).extend(timed)
             cases.append(
                 {
+                    "kind": kind,
                     "query": request.query,
                     "theme": request.themes[0],
                     "country": request.countries[0],
@@ -96,7 +105,12 @@ def measure_search(sqlite: str, postgres: str, repeats: int) -> dict[str, Any]:
         lite.close()
         team.close()
     summary = _summary(samples)
-    return {**summary, "target_met": summary["p95_ms"] <= TARGET_SEARCH_MS, "cases": cases}
+    return {
+        **summary,
+        "target_met": summary["p95_ms"] <= TARGET_SEARCH_MS,
+        "by_kind": {kind: _summary(timed) for kind, timed in by_kind.items()},
+        "cases": cases,
+    }
 
 
 def _client(args: tuple[str, int, float, int]) -> dict[str, Any]:
@@ -172,6 +186,11 @@ def measure_concurrency(url: str, clients: int, seconds: float) -> dict[str, Any
     }
 
 
+def _partial(phase: str, figures: dict[str, Any]) -> None:
+    """Each phase's figures on stderr as soon as they are known (a long run may be cut)."""
+    print(json.dumps({phase: figures}), file=sys.stderr, flush=True)
+
+
 def run(
     library: Path | None,
     passages: int,
@@ -204,8 +223,10 @@ def run(
                 "target_met": copy_s <= TARGET_COPY_S,
                 "rows": report.source_counts,
             }
+            _partial("copy", results["copy"])
             if not copy_only:
                 results["search"] = measure_search(str(library), url, repeats)
+                _partial("search", results["search"])
                 results["concurrency"] = measure_concurrency(url, clients, seconds)
         finally:
             if server is not None:
