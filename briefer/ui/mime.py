@@ -11,7 +11,9 @@ passage.
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from dataclasses import dataclass, field
+from typing import Any
 
 from PySide6.QtCore import QMimeData
 
@@ -26,11 +28,36 @@ def quote_text(text: str, citation: str | None) -> str:
     return f"{quoted}\n\u2014 {citation}" if citation else quoted
 
 
-def passages_mime(passage_ids: list[int], plain_text: str) -> QMimeData:
-    data = QMimeData()
+def passages_mime(passage_ids: list[int], plain_text: str | Callable[[], str]) -> QMimeData:
+    """Passage ids, and the quotes as plain text (given, or made only if someone asks)."""
+    data = QMimeData() if isinstance(plain_text, str) else _LazyText(plain_text)
     data.setData(PASSAGE_MIME, json.dumps({"passage_ids": passage_ids}).encode("utf-8"))
-    data.setText(plain_text)
+    if isinstance(plain_text, str):
+        data.setText(plain_text)
     return data
+
+
+class _LazyText(QMimeData):
+    """Plain text made on first request: a drop inside Briefer never needs it, and reading
+    500 quotes with their citations only for an outside application would slow every drag."""
+
+    def __init__(self, make: Callable[[], str]) -> None:
+        super().__init__()
+        self._make = make
+        self._text: str | None = None
+
+    def formats(self) -> list[str]:
+        return [*super().formats(), TEXT_MIME]
+
+    def hasFormat(self, mimetype: str) -> bool:
+        return mimetype == TEXT_MIME or super().hasFormat(mimetype)
+
+    def retrieveData(self, mimetype: str, preferred_type: Any) -> Any:
+        if mimetype == TEXT_MIME:
+            if self._text is None:
+                self._text = self._make()
+            return self._text
+        return super().retrieveData(mimetype, preferred_type)
 
 
 def passage_ids_of(data: QMimeData) -> list[int]:

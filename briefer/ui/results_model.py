@@ -226,6 +226,9 @@ class ResultsModel(QAbstractListModel):
         ids = self.passage_ids(list(indexes))
         if not ids:
             return None
-        quotes = self.workspace.quotes(ids)
-        text = "\n\n".join(quote_text(t, c) for _pid, t, c in quotes)
-        return passages_mime(ids, text)
+        workspace = self.workspace
+
+        def plain_text() -> str:
+            return "\n\n".join(quote_text(t, c) for _pid, t, c in workspace.quotes(ids))
+
+        return passages_mime(ids, plain_text)
