@@ -13,6 +13,7 @@ ORM objects except the document itself, which the meeting service needs).
 from __future__ import annotations
 
 import datetime as dt
+import json
 import multiprocessing
 import os
 import pickle
@@ -149,6 +150,7 @@ class PreparedFile:
 
     document: CleanDocument
     tags: DocumentTags
+    rows: TagRows | None = None  # the tags as rows, when built ahead (by a worker)
 
 
 def import_file(
@@ -197,7 +199,9 @@ def store_prepared(
                     return ImportOutcome(
                         path, "duplicate", document_id=existing, title=document.title
                     )
-                document_id = store_document(session, library, document, tags, reference)
+                document_id = store_document(
+                    session, library, document, tags, reference, prepared.rows
+                )
             break
         except (IntegrityError, OperationalError) as exc:
             # Another writer got there first: the same content (a duplicate), a shared row
@@ -266,7 +270,13 @@ def _start_worker(tagger: bytes | None) -> None:
 
 
 def _prepare_in_worker(path: Path) -> PreparedFile | ImportOutcome:
-    return prepare_file(path, _worker_tagger)
+    """``prepare_file`` with the tags turned into rows here: fewer objects to send back,
+    and less work for the writer."""
+    prepared = prepare_file(path, _worker_tagger)
+    if isinstance(prepared, ImportOutcome):
+        return prepared
+    tags = DocumentTags(passages={}, meeting=prepared.tags.meeting)
+    return PreparedFile(prepared.document, tags, tag_rows(prepared.tags))
 
 
 class _Preparer:
@@ -339,6 +349,7 @@ def store_document(
     document: CleanDocument,
     tags: DocumentTags,
     reference: _Reference,
+    rows: TagRows | None = None,
 ) -> int:
     """Write one document and everything hanging off it in the caller's transaction."""
     values: dict[str, Any] = {
@@ -379,7 +390,7 @@ def store_document(
         connection.execute(_STATEMENTS.insert_passage, passage_rows)
         ids = dict(connection.execute(_STATEMENTS.passage_ids, {"document": document_id}).all())
     _store_footnotes(session, document, ids)
-    _store_tags(session, tags, ids, reference)
+    _store_tags(session, rows if rows is not None else tag_rows(tags), ids, reference)
     attach_meeting(
         session, NewDocument(document_id, document.sha256, values["file_name"]), tags.meeting
     )
@@ -428,53 +439,85 @@ def _store_footnotes(session: Session, document: CleanDocument, ids: dict[int, i
         session.connection().execute(_STATEMENTS.insert_footnote, links)
 
 
-def _store_tags(
-    session: Session, tags: DocumentTags, ids: dict[int, int], reference: _Reference
-) -> None:
-    countries: dict[tuple[int, str], dict[str, Any]] = {}
-    themes: dict[tuple[int, str], dict[str, Any]] = {}
+@dataclass(frozen=True)
+class TagRows:
+    """A document's tags as the rows the writer inserts (one per passage and tag, matches
+    of the same tag merged), evidence already JSON text. Built where the tagging ran, so
+    the single writer only filters and inserts."""
+
+    countries: list[tuple[int, str, float, str]]  # position, code, confidence, evidence
+    themes: list[tuple[int, str, float, str]]  # position, theme id, score, evidence
+
+
+def tag_rows(tags: DocumentTags) -> TagRows:
+    countries: dict[tuple[int, str], list[Any]] = {}
+    themes: dict[tuple[int, str], list[Any]] = {}
     for position, passage_tags in tags.passages.items():
-        passage_id = ids.get(position)
-        if passage_id is None:
-            continue
         for match in passage_tags.countries:
-            if match.code not in reference.countries:
-                continue
-            key = (passage_id, match.code)
-            row = countries.setdefault(
-                key,
-                {
-                    "passage_id": passage_id,
-                    "country_code": match.code,
-                    "origin": AUTOMATIC,
-                    "excluded": False,
-                    "confidence": match.confidence,
-                    "evidence": [],
-                },
-            )
-            row["confidence"] = max(row["confidence"] or 0.0, match.confidence)
-            row["evidence"].extend(e.as_dict() for e in match.evidence)
+            row = countries.setdefault((position, match.code), [match.confidence, []])
+            row[0] = max(row[0] or 0.0, match.confidence)
+            row[1].extend(e.as_dict() for e in match.evidence)
         for theme in passage_tags.themes:
-            if theme.theme_id not in reference.themes:
-                continue
-            key = (passage_id, theme.theme_id)
-            row = themes.setdefault(
-                key,
-                {
-                    "passage_id": passage_id,
-                    "theme_id": theme.theme_id,
-                    "origin": AUTOMATIC,
-                    "excluded": False,
-                    "score": theme.score,
-                    "evidence": [],
-                },
+            row = themes.setdefault((position, theme.theme_id), [theme.score, []])
+            row[0] = max(row[0] or 0.0, theme.score)
+            row[1].extend(e.as_dict() for e in theme.evidence)
+    return TagRows(
+        [(p, code, c, json.dumps(e)) for (p, code), (c, e) in countries.items()],
+        [(p, theme, s, json.dumps(e)) for (p, theme), (s, e) in themes.items()],
+    )
+
+
+def _store_tags(
+    session: Session, rows: TagRows, ids: dict[int, int], reference: _Reference
+) -> None:
+    countries = [
+        (ids[p], code, AUTOMATIC, False, confidence, evidence)
+        for p, code, confidence, evidence in rows.countries
+        if code in reference.countries and p in ids
+    ]
+    themes = [
+        (ids[p], theme, AUTOMATIC, False, score, evidence)
+        for p, theme, score, evidence in rows.themes
+        if theme in reference.themes and p in ids
+    ]
+    connection = session.connection()
+    if connection.dialect.name == "sqlite":
+        # The driver's executemany with the JSON text as it is: SQLAlchemy's per-row
+        # parameter processing and JSON encoding cost more than SQLite's insert.
+        if countries:
+            connection.exec_driver_sql(_INSERT_COUNTRY_SQL, countries)
+        if themes:
+            connection.exec_driver_sql(_INSERT_THEME_SQL, themes)
+        return
+    for statement, key, value, tag_rows_ in (
+        (_STATEMENTS.insert_country, "country_code", "confidence", countries),
+        (_STATEMENTS.insert_theme, "theme_id", "score", themes),
+    ):
+        if tag_rows_:
+            connection.execute(
+                statement,
+                [
+                    {
+                        "passage_id": r[0],
+                        key: r[1],
+                        "origin": r[2],
+                        "excluded": r[3],
+                        value: r[4],
+                        "evidence": json.loads(r[5]),
+                    }
+                    for r in tag_rows_
+                ],
             )
-            row["score"] = max(row["score"] or 0.0, theme.score)
-            row["evidence"].extend(e.as_dict() for e in theme.evidence)
-    if countries:
-        session.connection().execute(_STATEMENTS.insert_country, list(countries.values()))
-    if themes:
-        session.connection().execute(_STATEMENTS.insert_theme, list(themes.values()))
+
+
+_INSERT_COUNTRY_SQL = (
+    "INSERT INTO passage_country (passage_id, country_code, origin, excluded, confidence, "
+    "evidence) VALUES (?, ?, ?, ?, ?, ?)"
+)
+_INSERT_THEME_SQL = (
+    "INSERT INTO passage_theme (passage_id, theme_id, origin, excluded, score, evidence) "
+    "VALUES (?, ?, ?, ?, ?, ?)"
+)
 
 
 def _find_duplicate_safely(library: Library, sha256: str) -> int | None:
