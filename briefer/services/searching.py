@@ -30,6 +30,7 @@ def search(library: Library, request: SearchRequest) -> SearchPage:
     node = parse_query(request.query)
     terms = positive_terms(node)
     with library.sessions() as session:
+        _use_a_larger_page_cache(session)
         filters = resolve_filters(session, request)
         match = library.search.text_match(node, filters)
         page_ids = session.execute(
@@ -42,11 +43,13 @@ def search(library: Library, request: SearchRequest) -> SearchPage:
             )
         ).all()
         short_page = len(page_ids) < request.limit and (page_ids or request.offset <= 0)
-        if short_page:  # the page holds the last hits: no need to count them all
+        if page_ids and page_ids[0][2] is not None:  # the statement counted for free
+            total = page_ids[0][2]
+        elif short_page:  # the page holds the last hits: no need to count them all
             total = max(request.offset, 0) + len(page_ids)
         else:
             total = session.execute(queries.count_statement(match, filters)).scalar_one()
-        hits = _hits(session, [(pid, rank) for pid, rank in page_ids], terms)
+        hits = _hits(session, [(pid, rank) for pid, rank, _total in page_ids], terms)
         facets = _facets(session, library, node, filters) if request.with_facets else {}
     return SearchPage(hits=hits, total=total, facets=facets)
 
@@ -55,7 +58,23 @@ def facet_counts(library: Library, request: SearchRequest) -> dict[str, list[Fac
     """Only the facet counts of a request (for a facets pane refreshed on its own)."""
     node = parse_query(request.query)
     with library.sessions() as session:
+        _use_a_larger_page_cache(session)
         return _facets(session, library, node, resolve_filters(session, request))
+
+
+SEARCH_PAGE_CACHE_KIB = 65536
+
+
+def _use_a_larger_page_cache(session: Session) -> None:
+    """Give a SQLite connection that searches a 64 MB page cache (SQLite's default: 2 MB).
+
+    Facet counts and ranking look up tag links and passages by id all over a library of
+    a million passages; with the default cache each lookup is a read from the OS cache,
+    about half the CPU time of a facet count. The setting lasts for the pooled
+    connection; memory is only taken as pages are read.
+    """
+    if session.get_bind().dialect.name == "sqlite":
+        session.connection().exec_driver_sql(f"PRAGMA cache_size=-{SEARCH_PAGE_CACHE_KIB}")
 
 
 def resolve_filters(session: Session, request: SearchRequest) -> queries.Filters:
@@ -159,12 +178,8 @@ def _facets(
         return library.search.text_match(node, others), others
 
     parents = dict(session.execute(select(Theme.id, Theme.parent_id)).all())
-    theme_counts: dict[str, int] = {}
     statement = queries.theme_facet_statement(*match_without("themes"))
-    for theme_id, count, rolled_up in session.execute(statement):
-        is_top = parents.get(theme_id) is None
-        if bool(rolled_up) == is_top:  # top-level: the rollup; others: their own count
-            theme_counts[theme_id] = count
+    theme_counts = queries.theme_counts(session.execute(statement), parents)  # type: ignore[arg-type]
     statement = queries.country_facet_statement(*match_without("countries"))
     country_counts: dict[str, int] = dict(session.execute(statement).all())
     statement = queries.meeting_facet_statement(*match_without("meetings"))

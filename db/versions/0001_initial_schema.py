@@ -268,6 +268,9 @@ def upgrade() -> None:
     )
     with op.batch_alter_table("passage_country", schema=None) as batch_op:
         batch_op.create_index(
+            "ix_passage_country_active", ["passage_id", "excluded", "country_code"], unique=False
+        )
+        batch_op.create_index(
             "ix_passage_country_country", ["country_code", "passage_id"], unique=False
         )
 
@@ -314,6 +317,9 @@ def upgrade() -> None:
         sa.PrimaryKeyConstraint("passage_id", "theme_id", name=op.f("pk_passage_theme")),
     )
     with op.batch_alter_table("passage_theme", schema=None) as batch_op:
+        batch_op.create_index(
+            "ix_passage_theme_active", ["passage_id", "excluded", "theme_id"], unique=False
+        )
         batch_op.create_index("ix_passage_theme_theme", ["theme_id", "passage_id"], unique=False)
 
     op.create_table(
@@ -355,11 +361,13 @@ def downgrade() -> None:
     op.drop_table("briefing_item_source")
     with op.batch_alter_table("passage_theme", schema=None) as batch_op:
         batch_op.drop_index("ix_passage_theme_theme")
+        batch_op.drop_index("ix_passage_theme_active")
 
     op.drop_table("passage_theme")
     op.drop_table("passage_footnote")
     with op.batch_alter_table("passage_country", schema=None) as batch_op:
         batch_op.drop_index("ix_passage_country_country")
+        batch_op.drop_index("ix_passage_country_active")
 
     op.drop_table("passage_country")
     with op.batch_alter_table("briefing_item", schema=None) as batch_op:
