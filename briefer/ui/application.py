@@ -10,7 +10,6 @@ from briefer.domain.errors import BrieferError
 from briefer.services.workspace import Workspace
 from briefer.ui.jobs import wait_for_all
 from briefer.ui.main_window import APPLICATION, ORGANIZATION, MainWindow, app_icon
-from briefer.ui.pyside_fixes import install_none_guard
 
 
 def make_application(argv: list[str] | None = None) -> QApplication:
@@ -22,7 +21,6 @@ def make_application(argv: list[str] | None = None) -> QApplication:
     QApplication.setApplicationDisplayName("Briefer")
     app = QApplication(argv if argv is not None else sys.argv[:1])
     app.setWindowIcon(app_icon())
-    install_none_guard()
     return app
 
 

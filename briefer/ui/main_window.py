@@ -37,7 +37,6 @@ from briefer.ui.import_dialog import ImportDialog
 from briefer.ui.jobs import Job, call_in_background, pool
 from briefer.ui.outline_model import OutlineModel
 from briefer.ui.preview import PreviewPane
-from briefer.ui.pyside_fixes import install_none_guard
 from briefer.ui.results_model import PassageIdRole, ResultsModel
 
 ORGANIZATION = "Briefer"
@@ -92,7 +91,6 @@ class MainWindow(QMainWindow):
 
     def __init__(self, workspace: Workspace, *, settings: QSettings | None = None) -> None:
         super().__init__()
-        install_none_guard()
         self.workspace = workspace
         self.settings = settings or QSettings(ORGANIZATION, APPLICATION)
         self.setWindowTitle("Briefer")

@@ -43,15 +43,6 @@ def workspace(library_file: Path) -> Iterator[Workspace]:
 
 
 @pytest.fixture(autouse=True)
-def _none_guard(qapp) -> None:
-    """PySide 6.12 drops references to None/True/False on many calls: keep them topped up."""
-    from briefer.ui.pyside_fixes import install_none_guard, top_up
-
-    install_none_guard()
-    top_up()
-
-
-@pytest.fixture(autouse=True)
 def _settings_in_tmp(tmp_path: Path) -> None:
     """QSettings of the window go to a temporary folder, never the user's."""
     QSettings.setDefaultFormat(QSettings.Format.IniFormat)

@@ -168,9 +168,10 @@ def test_a_synthesized_drop_event_on_the_outline_view(
         Qt.MouseButton.LeftButton,
         Qt.KeyboardModifier.NoModifier,
     )
-    enter = QDragEnterEvent(QPointF(target), *args)
+    # PySide 6.11 (pinned) takes QPoint for enter/move events and QPointF for drops.
+    enter = QDragEnterEvent(target, *args)
     QApplication.sendEvent(view.viewport(), enter)
-    move = QDragMoveEvent(QPointF(target), *args)
+    move = QDragMoveEvent(target, *args)
     QApplication.sendEvent(view.viewport(), move)
     assert move.isAccepted()
     QApplication.sendEvent(view.viewport(), QDropEvent(QPointF(target), *args))
