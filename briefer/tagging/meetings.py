@@ -355,14 +355,25 @@ def _is_short_line(text: str) -> bool:
     return 0 < len(stripped) <= 160 and not stripped.endswith((".", ":", ";"))
 
 
+# A document states its meeting in its head (title, dateline, lead, first paragraphs) or
+# its signature: a huge document (a 5 MB report) is read there only, so its extraction
+# costs what a long communiqué's does instead of growing with its length.
+_HEAD_PASSAGES = 200
+_TAIL_PASSAGES = 8
+
+
 def _passages(document: CleanDocument) -> list[CleanPassage]:
     if document.passages:
-        return list(document.passages)
-    blocks = re.finditer(r"[^\n]+(?:\n[^\n]+)*", document.text)
-    return [
-        CleanPassage(i, str(i + 1), "body", match.group(), *match.span())
-        for i, match in enumerate(blocks)
-    ]
+        passages = list(document.passages)
+    else:
+        blocks = re.finditer(r"[^\n]+(?:\n[^\n]+)*", document.text)
+        passages = [
+            CleanPassage(i, str(i + 1), "body", match.group(), *match.span())
+            for i, match in enumerate(blocks)
+        ]
+    if len(passages) > _HEAD_PASSAGES + _TAIL_PASSAGES:
+        passages = passages[:_HEAD_PASSAGES] + passages[-_TAIL_PASSAGES:]
+    return passages
 
 
 def _zones(passages: list[CleanPassage]) -> list[str]:
