@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Literal
 
-BlockKind = Literal["body", "heading", "list_item", "footnote"]
+BlockKind = Literal["body", "heading", "list_item", "footnote", "dateline"]
 
 
 @dataclass

@@ -10,6 +10,10 @@ Paragraph labels (what a citation names): a document that numbers its paragraphs
 its numbers ("7", "3.2"), and its unnumbered paragraphs get the label "" (cited by their
 position under a heading); otherwise body paragraphs and list items are numbered 1, 2,
 3… in order. Headings never take a number (label ""); footnotes are "fn 1", "fn *".
+Datelines and signature lines (a line that is only a date, "Brussels, 22 January 2021",
+a place line beside a date: "Sofia, Bulgaria" / "21-22 January 2016") are kept in the
+text as ``dateline`` passages, evidence for the meeting's dates, but are neither
+numbered nor quoted: paragraph numbers count only what a reader counts.
 """
 
 from __future__ import annotations
@@ -21,7 +25,7 @@ import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from briefer.ingest.dates import parse_date
+from briefer.ingest.dates import MONTHS, parse_date
 from briefer.ingest.model import BlockKind, CleanDocument, CleanPassage, ExtractedDocument, RawBlock
 
 _SUPER_TO_DIGIT = str.maketrans("⁰¹²³⁴⁵⁶⁷⁸⁹", "0123456789")
@@ -74,6 +78,7 @@ def segment(document: ExtractedDocument) -> CleanDocument:
     blocks = [b for b in blocks if b.text]
     if plain:
         _mark_plain_headings(blocks)
+    _mark_datelines(blocks)
 
     body, footnotes = _split_footnotes(blocks)
     units = _number(body) + footnotes
@@ -189,6 +194,90 @@ def _mark_plain_headings(blocks: list[RawBlock]) -> None:
             block.level = 2
 
 
+_DAY_RANGE = r"\d{1,2}(?:st|nd|rd|th|\.)?"
+_MONTH_WORD = r"([^\W\d_]{3,12})\.?"
+# Meeting dates are ranges: "21-22 January 2016", "30 June - 1 July 2019", "June 19-20, 2017".
+_DATE_RANGES = [
+    re.compile(
+        rf"^{_DAY_RANGE}(?:\s+{_MONTH_WORD})?\s*(?:[-–—]|and|to|&)\s*{_DAY_RANGE}\s+"
+        rf"{_MONTH_WORD},?\s+\d{{4}}$",
+        re.IGNORECASE,
+    ),
+    re.compile(
+        rf"^{_MONTH_WORD}\s+{_DAY_RANGE}\s*(?:[-–—]|and|to|&)\s*(?:{_MONTH_WORD}\s+)?"
+        rf"{_DAY_RANGE},?\s+\d{{4}}$",
+        re.IGNORECASE,
+    ),
+]
+_PLACE_WORD = re.compile(r"^(?:[^\W\d_][\w.'’-]*|am|an|na|upon|sur|de|del)$")
+# Words of titles and headings, never of a place name ("Ministerial Conference").
+_NOT_PLACE = re.compile(
+    r"\b(?:conference|meeting|forum|summit|council|commission|ministers?|ministerial|"
+    r"declaration|statement|conclusions|communiqu[eé]|press|release|news|agenda|strategy|"
+    r"priority|area|process|union|minutes|annex|background|summary)\b",
+    re.IGNORECASE,
+)
+MAX_DATELINE_CHARS = 80
+
+
+def _is_date_only(text: str) -> bool:
+    """A line naming only a date or a range of dates ("21-22 January 2016")."""
+    if len(text) > 50:
+        return False
+    if parse_date(text) is not None:
+        return True
+    value = " ".join(text.strip().strip(".,;").split())
+    for pattern in _DATE_RANGES:
+        match = pattern.match(value)
+        if match and all(m is None or m.lower() in MONTHS for m in match.groups()):
+            return True
+    return False
+
+
+def _is_place(text: str) -> bool:
+    """A short place name: "Sofia", "Sofia, Bulgaria", "Novi Sad, Serbia" (no sentence)."""
+    parts = [part.split() for part in text.split(",")]
+    return (
+        len(text) <= 40
+        and len(parts) <= 3
+        and all(0 < len(words) <= 3 for words in parts)
+        and text[:1].isupper()
+        and all(_PLACE_WORD.match(w) for words in parts for w in words)
+        and not _NOT_PLACE.search(text)
+    )
+
+
+def _is_dateline(text: str) -> bool:
+    """A date, or a place then a date: "Brussels, 22 January 2021", "Sofia, 21-22 January 2016"."""
+    if len(text) > MAX_DATELINE_CHARS:
+        return False
+    if _is_date_only(text):
+        return True
+    for match in re.finditer(r",|\s[-–—]\s", text):
+        head, tail = text[: match.start()], text[match.end() :]
+        if _is_place(head.strip()) and _is_date_only(tail.strip()):
+            return True
+    return False
+
+
+def _mark_datelines(blocks: list[RawBlock]) -> None:
+    """Date lines, and the place lines standing with them, are not body paragraphs."""
+    flags = [b.kind in ("body", "heading") and _is_dateline(b.text) for b in blocks]
+    for index, block in enumerate(blocks):
+        if flags[index]:
+            block.kind = "dateline"
+    for index, block in enumerate(blocks):
+        if index == 0 or flags[index] or block.kind not in ("body", "heading"):
+            continue
+        if not _is_place(block.text):
+            continue
+        # "Sofia, Bulgaria" above "21-22 January 2016"; below a date only as the last line.
+        before_date = index + 1 < len(blocks) and flags[index + 1]
+        closing = index == len(blocks) - 1 and index > 0 and flags[index - 1]
+        if before_date or closing:
+            block.kind = "dateline"
+
+
 def _starts_footnote(text: str) -> bool:
     return any(p.match(text) for p in _FOOTNOTE_DEFINITIONS)
 
@@ -277,7 +366,9 @@ def _number(blocks: list[RawBlock]) -> list[_Unit]:
     a list, not a numbered paragraph. In a numbered document, list items take the number
     of the paragraph they belong to; other unnumbered paragraphs get "".
     """
-    numbered = [b for b in blocks if b.kind != "heading" and _numbered_paragraph(b.text)]
+    numbered = [
+        b for b in blocks if b.kind in ("body", "list_item") and _numbered_paragraph(b.text)
+    ]
     multilevel = any(re.match(r"^\d{1,3}\.\d", b.text) for b in numbered)
     quotable = [b for b in blocks if b.kind in ("body", "list_item")]
     numbers_paragraphs = len(numbered) >= 2 and (
@@ -287,8 +378,8 @@ def _number(blocks: list[RawBlock]) -> list[_Unit]:
     counter = 0
     current = ""
     for block in blocks:
-        if block.kind == "heading":
-            units.append(_Unit("heading", block.text, 0))
+        if block.kind in ("heading", "dateline"):
+            units.append(_Unit(block.kind, block.text, 0))
             continue
         match = _NUMBERED.match(block.text) if _NUMBERED_STRICT.match(block.text) else None
         is_item = block.kind == "list_item" or (

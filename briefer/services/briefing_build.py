@@ -81,11 +81,12 @@ def plan_from_search(
             for t in session.scalars(select(Theme))
         }
         ranked = _passage_themes(session, list(refs))
-    # Headings ("Counter-terrorism and violent extremism") are not statements to quote.
+    # Headings ("Counter-terrorism and violent extremism") and datelines ("Sofia, 21-22
+    # January 2016") are not statements to quote.
     candidates = [
         Candidate(refs[hit.passage_id], ranked[hit.passage_id])
         for hit in page.hits
-        if hit.passage_id in refs and refs[hit.passage_id].kind != "heading"
+        if hit.passage_id in refs and refs[hit.passage_id].kind not in ("heading", "dateline")
     ]
     plans = plan_briefing(candidates, themes, group_by, request.themes)
     return plans, page.total, len(candidates)
