@@ -12,9 +12,15 @@ and a press-contacts block. Three runs are reported:
 - ``store_no_meetings``: the import service with a tagger that tags nothing and meeting
   linking switched off (the import path itself: transaction, rows, full-text index);
 - ``store``: the same with meeting linking;
-- ``full``: the import service with the real tagger and meeting linking.
+- ``full_one_process``: the import service with the real tagger and meeting linking, all
+  in this process (``workers=1``);
+- ``full``: the same with the default worker processes (one per core) reading, cleaning,
+  segmenting and tagging while this process writes.
 
-Memory is the peak resident set of a separate process importing all the files (``full``).
+Rates are documents per second of wall-clock time and of CPU time; the CPU figures are
+``[this process, this process + workers]`` (a document's whole cost) for the import rows.
+Memory is the peak resident set of a separate ``briefer import`` process of all the files
+and of its largest worker (the total is the process plus ``nproc`` workers).
 
     python -m benchmarks.bench_import [--documents N] [--folder PATH]
 """
@@ -23,6 +29,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import random
 import resource
 import subprocess
@@ -76,9 +83,19 @@ def _rates(count: int, start: float, cpu: float) -> tuple[float, float]:
     return round(count / wall), round(count / used)
 
 
+def _children_cpu() -> float:
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return usage.ru_utime + usage.ru_stime
+
+
 def bench_store(
-    paths: list[Path], folder: Path, *, real_tagger: bool, link_meetings: bool = True
-) -> tuple[float, float]:
+    paths: list[Path],
+    folder: Path,
+    *,
+    real_tagger: bool,
+    link_meetings: bool = True,
+    workers: int | None = 1,
+) -> tuple[float, ...]:
     from briefer.services import importing
     from briefer.services.importing import import_paths
     from briefer.services.library import open_ready_library
@@ -99,17 +116,21 @@ def bench_store(
             importing.attach_meeting = lambda session, document, guess: None  # type: ignore[assignment]
         try:
             start, cpu = time.perf_counter(), time.process_time()
-            for _ in import_paths(library, [folder], tagger=tagger):
+            children = _children_cpu()
+            for _ in import_paths(library, [folder], tagger=tagger, workers=workers):
                 pass
-            rates = _rates(len(paths), start, cpu)
+            wall, own = _rates(len(paths), start, cpu)
+            total = time.process_time() - cpu + _children_cpu() - children
+            rates = (wall, own, round(len(paths) / total))
         finally:
             importing.attach_meeting = attach
         library.close()
     return rates
 
 
-def peak_memory_mb(folder: Path) -> float:
-    """Peak RSS of a fresh process running ``briefer import`` on the folder."""
+def peak_memory_mb(folder: Path) -> tuple[float, float]:
+    """Peak RSS of a fresh process running ``briefer import`` on the folder, and of its
+    largest worker process."""
     with tempfile.TemporaryDirectory() as tmp:
         db = Path(tmp) / "library.sqlite"
         code = (
@@ -117,11 +138,13 @@ def peak_memory_mb(folder: Path) -> float:
             "from briefer.cli.main import main\n"
             f"main(['--db', {str(db)!r}, 'import', {str(folder)!r}])\n"
             "print(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss)\n"
+            "print(resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss)\n"
         )
         out = subprocess.run(
             [sys.executable, "-c", code], capture_output=True, text=True, check=True
         ).stdout
-    return int(out.strip().splitlines()[-1]) / 1024
+    main_kb, worker_kb = out.strip().splitlines()[-2:]
+    return int(main_kb) / 1024, int(worker_kb) / 1024
 
 
 def main() -> None:
@@ -136,16 +159,19 @@ def main() -> None:
     results: dict[str, object] = {
         "documents": len(paths),
         "mean_size_kb": round(size / 1024, 1),
-        "docs_per_s [wall, cpu]": {
+        "docs_per_s [wall, cpu here, cpu here + workers]": {
             "ingest": bench_ingest(paths),
             "store_no_meetings": bench_store(paths, folder, real_tagger=False, link_meetings=False),
             "store": bench_store(paths, folder, real_tagger=False),
-            "full": bench_store(paths, folder, real_tagger=True),
+            "full_one_process": bench_store(paths, folder, real_tagger=True),
+            "full": bench_store(paths, folder, real_tagger=True, workers=None),
         },
     }
     if args.memory:
-        results["peak_rss_mb"] = round(peak_memory_mb(folder))
-    results["load_average"] = round(__import__("os").getloadavg()[0], 2)
+        main_mb, worker_mb = peak_memory_mb(folder)
+        results["peak_rss_mb"] = {"import": round(main_mb), "largest_worker": round(worker_mb)}
+    results["load_average"] = round(os.getloadavg()[0], 2)
+    results["nproc"] = os.cpu_count()
     results["this_process_rss_mb"] = round(
         resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     )

@@ -126,3 +126,27 @@ def test_worker_count(monkeypatch: pytest.MonkeyPatch) -> None:
     assert worker_count(1, workers=4) == 1
     monkeypatch.setenv(importing.WORKERS_ENV, "1")
     assert worker_count(5000) == 1
+
+
+def test_workers_started_from_a_thread_are_fresh_interpreters(tmp_path: Path) -> None:
+    """The window imports from a worker thread: workers are spawned, not forked."""
+    import threading
+
+    folder = _folder(tmp_path)
+    alone = open_ready_library(str(tmp_path / "alone.sqlite"))
+    pooled = open_ready_library(str(tmp_path / "pooled.sqlite"))
+    results: list[object] = []
+
+    def run() -> None:
+        results.append(importing._process_context().get_start_method())
+        results.append(_run(pooled, folder, 2))
+
+    try:
+        thread = threading.Thread(target=run)
+        thread.start()
+        thread.join(timeout=300)
+        assert results == ["spawn", _run(alone, folder, workers=1)]
+        assert _contents(pooled) == _contents(alone)
+    finally:
+        alone.close()
+        pooled.close()
