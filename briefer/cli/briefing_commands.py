@@ -87,7 +87,7 @@ def outline_json(outline: BriefingOutline) -> dict[str, Any]:
 
 def _report_json(report: Any, path: Path, fmt: str) -> dict[str, Any]:
     return {
-        "path": str(path),
+        "path": str(path.absolute()),
         "format": fmt,
         "quotes": getattr(report, "quotes", None),
         "pages": getattr(report, "pages", None),

@@ -43,7 +43,9 @@ def _run_import(ctx: click.Context, paths: list[Path], as_json: bool) -> int:
             continue
         outcomes.append(event)
         if not as_json:
-            line = f"{event.status:<9}  {display_path(event.path)}: {event.message}"
+            # the status column already says "failed": the line goes on with the reason only
+            detail = event.reason if event.status == "failed" and event.reason else event.message
+            line = f"{event.status:<9}  {display_path(event.path)}: {detail}"
             click.echo(line, err=event.status == "failed")
     if as_json:
         emit_json([outcome_json(o) for o in outcomes])
@@ -201,7 +203,8 @@ def show_command(ctx: click.Context, passage_id: int, as_json: bool) -> None:
             state = " (removed by hand)" if t.excluded else ""
             score = f"{t.confidence:.2f}" if t.confidence is not None else "-"
             why = "; ".join(f"“{e.get('text')}” ({e.get('rule')})" for e in t.evidence[:3])
-            click.echo(f"  {t.key} {t.label or ''} · {t.origin}{state} · {score} · {why}")
+            parts = [f"{t.key} {t.label or ''}".rstrip(), f"{t.origin}{state}", score, why]
+            click.echo("  " + " · ".join(part for part in parts if part))
 
 
 def _short(text: str, width: int = 100) -> str:

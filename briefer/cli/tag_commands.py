@@ -73,7 +73,14 @@ def tag_command(
 
 
 @click.command("retag")
-@click.option("--batch", "batch_size", type=click.IntRange(1), default=2000, show_default=True)
+@click.option(
+    "--batch",
+    "batch_size",
+    type=click.IntRange(1),
+    default=2000,
+    show_default=True,
+    help="Passages re-tagged and stored per transaction.",
+)
 @click.option(
     "--workers",
     type=click.IntRange(0),
