@@ -10,14 +10,14 @@ from __future__ import annotations
 from collections.abc import Collection, Mapping, Sequence
 from typing import TypeVar
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from briefer.domain.errors import NotFound
 from briefer.domain.search import FacetCount, MeetingRef, SearchHit, SearchPage, SearchRequest
 from briefer.store import queries
 from briefer.store.library import Library
-from briefer.store.models import Country, Meeting, Theme
+from briefer.store.models import Country, Meeting, Passage, Theme
 from briefer.store.search import Filters, TextMatch
 from briefer.store.search.query import Node, Term, parse_query, positive_terms
 from briefer.store.search.snippets import make_snippet
@@ -29,25 +29,28 @@ def search(library: Library, request: SearchRequest) -> SearchPage:
     """One page of hits, the total and (unless ``with_facets`` is off) the facet counts."""
     node = parse_query(request.query)
     terms = positive_terms(node)
+    limit, offset = max(request.limit, 0), max(request.offset, 0)
     with library.sessions() as session:
         _use_a_larger_page_cache(session)
         filters = resolve_filters(session, request)
         match = library.search.text_match(node, filters)
+        total: int | None = None
+        page_match = match
+        if node is None and match is not None and request.sort != "date" and limit > 0:
+            total = session.execute(queries.count_statement(match, filters)).scalar_one()
+            if _walk_in_document_order(session, total, limit + offset):
+                page_match = None
         page_ids = session.execute(
             queries.hits_statement(
-                match,
-                filters,
-                sort=request.sort,
-                limit=max(request.limit, 0),
-                offset=max(request.offset, 0),
+                page_match, filters, sort=request.sort, limit=limit, offset=offset
             )
         ).all()
         short_page = len(page_ids) < request.limit and (page_ids or request.offset <= 0)
-        if page_ids and page_ids[0][2] is not None:  # the statement counted for free
-            total = page_ids[0][2]
-        elif short_page:  # the page holds the last hits: no need to count them all
-            total = max(request.offset, 0) + len(page_ids)
-        else:
+        if total is None and page_ids and page_ids[0][2] is not None:
+            total = page_ids[0][2]  # the statement counted for free
+        elif total is None and short_page:  # the page holds the last hits: no need to count
+            total = offset + len(page_ids)
+        elif total is None:
             total = session.execute(queries.count_statement(match, filters)).scalar_one()
         hits = _hits(session, [(pid, rank) for pid, rank, _total in page_ids], terms)
         facets = _facets(session, library, node, filters) if request.with_facets else {}
@@ -63,6 +66,23 @@ def facet_counts(library: Library, request: SearchRequest) -> dict[str, list[Fac
 
 
 SEARCH_PAGE_CACHE_KIB = 65536
+WALK_AT_MOST = 20_000  # passages a filter-only page may walk in document order
+
+
+def _walk_in_document_order(session: Session, total: int, wanted: int) -> bool:
+    """Whether a filter-only page is found faster by walking passages in document order.
+
+    Without text, hits come in document order. The index can hand over every passage the
+    filters select, to be sorted (a lookup per match: 260 ms CPU for the 147,000 passages
+    of "migration" in the WB6 at a million passages); or the passages can be walked in
+    document order, checking the filters on each, until the page is full (under 1 ms
+    there). Walking pays when matches are dense: expected passages walked are
+    ``wanted × passages / total``. Both give the same page; only the speed differs.
+    """
+    if total < wanted:
+        return False
+    highest = session.execute(select(func.max(Passage.id))).scalar_one() or 0
+    return wanted * highest <= WALK_AT_MOST * total
 
 
 def _use_a_larger_page_cache(session: Session) -> None:

@@ -10,6 +10,7 @@ from __future__ import annotations
 import pytest
 
 from briefer.domain.search import SearchHit, SearchRequest
+from briefer.services import searching
 from briefer.services.searching import search
 from tests.search.conftest import Builder
 
@@ -69,3 +70,22 @@ def test_pages_with_filters_and_a_date_free_query(tied: Builder) -> None:
     assert len(full) == 12
     pages = [_hits(tied, "smuggling border", limit=5, offset=o, **kw) for o in (0, 5, 10)]
     assert [h.passage_id for page in pages for h in page] == full
+
+
+@pytest.mark.parametrize("walk_at_most", [0, 1_000_000])
+def test_filter_only_pages_are_in_document_order_whichever_way_they_are_found(
+    tied: Builder, monkeypatch: pytest.MonkeyPatch, walk_at_most: int
+) -> None:
+    """Without text, a page is found by the index or by walking passages: same hits."""
+    monkeypatch.setattr(searching, "WALK_AT_MOST", walk_at_most)
+    kw = {"themes": ("migration",), "countries": ("RS",)}
+    full = _hits(tied, "", limit=1000, **kw)
+    assert len(full) == 12
+    order = [(h.document_id, int(h.paragraph)) for h in full]
+    assert order == sorted(order)
+    for offset in (0, 5, 10):
+        page = search(tied.library, SearchRequest(query="", limit=5, offset=offset, **kw))  # type: ignore[arg-type]
+        assert [h.passage_id for h in page.hits] == [h.passage_id for h in full][
+            offset : offset + 5
+        ]
+        assert page.total == 12
