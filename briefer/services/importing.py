@@ -266,7 +266,16 @@ _worker_tagger: Tagger | None = None
 
 def _start_worker(tagger: bytes | None) -> None:
     global _worker_tagger
+    threading.Thread(target=_exit_with_parent, args=(os.getppid(),), daemon=True).start()
     _worker_tagger = pickle.loads(tagger) if tagger is not None else load_tagger()
+
+
+def _exit_with_parent(parent: int) -> None:
+    """End this worker when the importing process is gone (killed: nothing else would
+    tell a worker waiting for its next file, and it would wait forever)."""
+    while os.getppid() == parent:
+        time.sleep(0.5)
+    os._exit(1)
 
 
 def _prepare_in_worker(path: Path) -> PreparedFile | ImportOutcome:
