@@ -4,13 +4,16 @@ Encodings met in this region: UTF-8 (with or without BOM), UTF-16 with a BOM, cp
 cp1252 and ISO-8859-2. Strict UTF-8 is tried first because it is by far the most common
 and the cheapest; other files go to charset-normalizer. A file that is mostly valid UTF-8
 with a few invalid bytes is damaged, not in another encoding: it is refused rather than
-decoded into mojibake that an analyst might quote.
+decoded into mojibake that an analyst might quote; so is a file whose few high bytes no
+legacy code page turns into letters inside words ("Hello \xff\xfe" is not "Hello ˙ž").
+A form feed (page break) is a line break; other control bytes are invisible and dropped.
 """
 
 from __future__ import annotations
 
 import codecs
 import re
+import unicodedata
 from pathlib import Path
 
 from charset_normalizer import from_bytes
@@ -33,6 +36,9 @@ _UTF8_SEQUENCE = re.compile(
 _HIGH_BYTE = re.compile(rb"[\x80-\xff]")
 # Control characters that never occur in text (tab, newlines and form feed do).
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0e-\x1f\x7f]")
+# Invisible characters dropped from the text: C0 and C1 controls but tab and newline.
+_INVISIBLE = re.compile(r"[\x00-\x08\x0e-\x1f\x7f-\x9f]")
+_PAGE_BREAK = re.compile(r"\n?\f\n?")
 # In plain text a leading "* " is more often a footnote ("* This designation is…") than a bullet.
 _BULLET = re.compile(r"^\s*[-•▪◦–]\s+(?=\S)")
 _MD_BULLET = re.compile(r"^\s*[-*+•▪◦–]\s+(?=\S)")
@@ -57,11 +63,17 @@ def decode_text(data: bytes, declared: str | None = None) -> str:
     when the bytes are not UTF-8.
     """
     text = _decode(data, declared)
-    text = text.replace("\r\n", "\n").replace("\r", "\n").replace("\f", "\n")
+    text = text.replace("\r\n", "\n").replace("\r", "\n")
+    # A page break (form feed) or a vertical tab is a line break, not a paragraph break:
+    # a paragraph running across a page stays one paragraph.
+    text = _PAGE_BREAK.sub("\n", text)
     text = text.lstrip("\ufeff")
     controls = len(_CONTROL.findall(text[:65536]))
     if "\x00" in text or controls > max(2, len(text[:65536]) // 1000):
         raise ReadError("not a text file (it holds binary data)")
+    # Stray control bytes are invisible: dropped, no visible character changes; a
+    # vertical tab (Word's manual line break) separates words like a space.
+    text = _INVISIBLE.sub("", text).replace("\v", " ")
     if not text.strip():
         raise ReadError("no text found (the file holds only blank space)")
     return text
@@ -95,7 +107,14 @@ def _decode(data: bytes, declared: str | None = None) -> str:
     best = from_bytes(data[: 4 * 1024 * 1024]).best()
     if best is None:
         raise ReadError("not a text file (no text encoding fits its bytes)")
-    return _regional_decode(data, best.encoding)
+    text = _regional_decode(data, best.encoding)
+    if text is None:
+        # "Hello \xff\xfe": no code page turns these bytes into words; it is damaged UTF-8.
+        raise ReadError(
+            f"invalid UTF-8 (damaged text at byte {first_bad}; no legacy encoding reads it "
+            "as words either)"
+        )
+    return text
 
 
 # Characters that betray a wrong single-byte guess when they sit inside a word
@@ -104,11 +123,12 @@ _ODD_IN_WORD = re.compile(r"(?<=\w)[ÐðÆæÞþ¹¾¼½³±¦¨¤¥µ¶©®ª°
 _C1_CONTROLS = re.compile(r"[\x80-\x9f]")
 
 
-def _regional_decode(data: bytes, guess: str) -> str:
+def _regional_decode(data: bytes, guess: str) -> str | None:
     """charset-normalizer's guess, unless a regional code page reads the bytes more cleanly.
 
     Short Central European texts are often guessed as cp1252; the candidate with the
-    fewest impossible characters wins, ties going to the library's guess.
+    fewest impossible characters wins, ties going to the library's guess. Only a reading
+    whose non-ASCII characters make words counts; None when no candidate does.
     """
     candidates: dict[str, None] = {}
     for name in (guess, "cp1250", "iso8859-2", "cp1252"):
@@ -127,7 +147,53 @@ def _regional_decode(data: bytes, guess: str) -> str:
         scored.append((odd, order, text))
     if not scored:
         raise ReadError(f"cannot decode the text (guessed encoding {guess})")
-    return min(scored)[2]
+    return next((text for *_, text in sorted(scored) if _plausible_legacy_text(text)), None)
+
+
+_WORD = re.compile(r"[^\W\d_]+")
+_TEXT_SYMBOLS = frozenset("’‘“”„‚«»‹›–—…•·€£§°©®™±×½¼¾\u00a0\u00ad")
+
+
+def _plausible_legacy_text(text: str) -> bool:
+    """Whether a legacy code page made words of the file's non-ASCII bytes.
+
+    In a real cp1250/cp1252/ISO-8859-2 file the high bytes are letters inside words
+    ("Vuković", "Šef", "décidé") or typographic punctuation (“ ” – €). Stray bytes in
+    damaged UTF-8 decode to lone symbols or letters between spaces ("Hello ˙ž").
+    """
+    sample = text[:1_000_000]
+    wanted = {i for i, c in enumerate(sample) if ord(c) > 127}
+    if not wanted:
+        return True
+    plausible = sum(1 for i in wanted if sample[i] in _TEXT_SYMBOLS)
+    for match in _WORD.finditer(sample):
+        word = match.group()
+        if word.isascii():
+            continue
+        if _wordlike(word):
+            plausible += sum(1 for c in word if ord(c) > 127)
+    return (len(wanted) - plausible) * 4 <= len(wanted)
+
+
+def _wordlike(word: str) -> bool:
+    """A Latin word holds some plain letters ("Šef", "décidé"); other scripts stand alone."""
+    if any(c.isascii() for c in word):
+        return True
+    if not all("LATIN" in unicodedata.name(c, "LATIN") for c in word):
+        return len(word) > 1  # Cyrillic, Greek: "Министри"
+    return _accented_vowel_word(word)
+
+
+def _accented_vowel_word(word: str) -> bool:
+    """One-letter words with a grave or acute accent exist: "à", "é", "è", "ó"."""
+    if len(word) != 1:
+        return False
+    decomposed = unicodedata.decomposition(word)
+    return (
+        word.islower()
+        and decomposed[:4] in ("0061", "0065", "0069", "006F", "0075")
+        and (decomposed.endswith(("0300", "0301")))
+    )
 
 
 def _looks_like_utf16(data: bytes) -> bool:
