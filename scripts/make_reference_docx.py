@@ -172,6 +172,9 @@ def define_styles(document) -> None:
     quote.paragraph_format.right_indent = Cm(0.4)
     quote.paragraph_format.space_before = Pt(6)
     quote.paragraph_format.space_after = Pt(2)
+    # Word keeps a quote's lines and its citation (the next paragraph) on one page.
+    quote.paragraph_format.keep_with_next = True
+    quote.paragraph_format.keep_together = True
     _left_border(quote)
 
     citation = _paragraph_style(document, "Citation")

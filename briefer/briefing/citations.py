@@ -7,6 +7,14 @@ cited with its publication date, marked as such ("published 21 March 2015"), bec
 publication date is not a meeting date. The publisher named on a document (for a
 republished copy, the original publisher) follows in brackets; the URL stays on the
 ``Source`` for hyperlinks and the sources annex.
+
+Uncertain facts are not cited as facts. A meeting the library inferred with a confidence
+below ``CERTAIN_MEETING`` (0.5; an analyst's own meeting has 1.0, an unscored one counts
+as certain) is left out of the citation: the document is cited with its publication
+date ("published 19 June 2018"), and when it has none, the inferred meeting date is
+given as "19 June 2018 (meeting date uncertain)". The sources annex still names such a
+meeting and place, each followed by "(uncertain)". A meeting without a title is named
+by its series ("Berlin Process"); a videoconference's place reads "videoconference".
 """
 
 from __future__ import annotations
@@ -33,6 +41,9 @@ _MONTHS = (
     "December",
 )
 _NUMBERED = re.compile(r"^\d+(?:\.\d+)*[a-z]?$")
+CERTAIN_MEETING = 0.5
+UNCERTAIN = " (uncertain)"
+VIDEOCONFERENCE = "videoconference"
 _FOOTNOTE = re.compile(r"^(?:fn|footnote)\s*(.+)$", re.IGNORECASE)
 
 
@@ -72,12 +83,33 @@ def format_paragraph(label: str | None) -> str | None:
     return label
 
 
-def meeting_place(meeting: MeetingInfo | None) -> str | None:
-    """``Sofia, Bulgaria`` (as much of it as is known)."""
+def meeting_is_certain(meeting: MeetingInfo) -> bool:
+    """Whether a citation may state the meeting's facts (see the module docstring)."""
+    return meeting.confidence is None or meeting.confidence >= CERTAIN_MEETING
+
+
+def meeting_name(meeting: MeetingInfo | None) -> str | None:
+    """The meeting's title, else its series ("Berlin Process"), else None."""
     if meeting is None:
         return None
-    parts = [p for p in (meeting.city, meeting.country) if p]
-    return ", ".join(parts) or None
+    for name in (meeting.title, meeting.series):
+        if name and name.strip():
+            return name.strip()
+    return None
+
+
+def _is_videoconference(meeting: MeetingInfo) -> bool:
+    return (meeting.format or "").strip().lower() == VIDEOCONFERENCE
+
+
+def meeting_place(meeting: MeetingInfo | None) -> str | None:
+    """``Sofia, Bulgaria`` (as much of it as is known); a videoconference says so."""
+    if meeting is None:
+        return None
+    place = ", ".join(p for p in (meeting.city, meeting.country) if p) or None
+    if _is_videoconference(meeting):
+        return f"{place} ({VIDEOCONFERENCE})" if place else VIDEOCONFERENCE
+    return place
 
 
 def document_label(document: DocumentInfo) -> str:
@@ -88,14 +120,19 @@ def document_label(document: DocumentInfo) -> str:
 
 
 def document_date(document: DocumentInfo) -> str | None:
-    """The meeting's dates when known, else ``published <date>``, else None."""
+    """The meeting's dates when known and certain, else ``published <date>``, else None.
+
+    An uncertain meeting's dates are given only when there is no publication date, and
+    then marked "(meeting date uncertain)".
+    """
     meeting = document.meeting
-    if meeting is not None:
-        dates = format_date_range(meeting.start_date, meeting.end_date)
-        if dates:
-            return dates
+    dates = format_date_range(meeting.start_date, meeting.end_date) if meeting else None
+    if dates and meeting is not None and meeting_is_certain(meeting):
+        return dates
     if document.published is not None:
         return f"published {format_date(document.published)}"
+    if dates:
+        return f"{dates} (meeting date uncertain)"
     return None
 
 
@@ -103,11 +140,15 @@ def source_for(passage: PassageRef) -> Source:
     """The ``Source`` a writer and the sources annex show for one quoted passage."""
     document = passage.document
     meeting = document.meeting
+    name, place = meeting_name(meeting), meeting_place(meeting)
+    if meeting is not None and not meeting_is_certain(meeting):
+        name = name + UNCERTAIN if name else None
+        place = place + UNCERTAIN if place else None
     return Source(
         document_id=document.id,
         title=document_label(document),
-        meeting=meeting.title if meeting and meeting.title else None,
-        place=meeting_place(meeting),
+        meeting=name,
+        place=place,
         date=document_date(document),
         paragraph=passage.paragraph or None,
         url=document.url or None,
@@ -120,11 +161,14 @@ def cite_passage(passage: PassageRef) -> str:
     document = passage.document
     meeting = document.meeting
     parts: list[str] = [document_label(document)]
-    if meeting is not None:
-        if meeting.title and meeting.title.strip() and meeting.title.strip() != parts[0]:
-            parts.append(meeting.title.strip())
+    if meeting is not None and meeting_is_certain(meeting):
+        name = meeting_name(meeting)
+        if name and name != parts[0]:
+            parts.append(name)
         if meeting.city or meeting.country:
             parts.append(meeting.city or meeting.country or "")
+        elif _is_videoconference(meeting):
+            parts.append(VIDEOCONFERENCE)
     date = document_date(document)
     if date:
         parts.append(date)

@@ -11,6 +11,10 @@ Decisions a reader of an export will notice:
   with an introduction but no items shows the introduction only.
 - The sources table goes into a section headed "Sources" or "Annex: sources" (as in the
   ministerial preset) when the briefing has one, else into a "Sources" annex at the end.
+- A quote whose text carries a footnote marker of its source ("Governance¹", "Kosovo[1]")
+  keeps the marker verbatim, and the source's footnote follows the quote and its
+  citation as "Source footnote ¹: …" (``Quote.source_notes``), in the note style and
+  outside the briefing's own numbered notes.
 - Kosovo: on its first appearance in the briefing's own text (cover, headings,
   citations, analyst text, annex) it is written "Kosovo*" and the designation footnote
   is attached to that asterisk (``document.footnotes["*"]``). Quotes stay verbatim:
@@ -21,9 +25,9 @@ Decisions a reader of an export will notice:
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
-from briefer.briefing.citations import citation_for, document_date, meeting_place, source_for
+from briefer.briefing.citations import citation_for, source_for
 from briefer.briefing.document import (
     Block,
     BriefingDocument,
@@ -36,10 +40,11 @@ from briefer.briefing.document import (
     Paragraph,
     Quote,
     Source,
+    SourceNote,
     Span,
     Table,
 )
-from briefer.briefing.outline import BriefingOutline, ItemOutline, SectionOutline
+from briefer.briefing.outline import BriefingOutline, ItemOutline, PassageRef, SectionOutline
 from briefer.briefing.presets import is_sources_annex
 
 KOSOVO_MARKER = "*"
@@ -85,6 +90,7 @@ def compose_document(
         ),
         citation_mode=options.citation_mode,
         language=outline.language,
+        modified=outline.modified_at,
     )
     blocks: list[Block] = [Contents(), PageBreak()]
     sources = _cited_sources(outline)
@@ -132,8 +138,29 @@ def _item_blocks(item: ItemOutline) -> list[Block]:
             citation=citation_for(item.sources),
             passage_ids=tuple(p.passage_id for p in item.sources),
             note=note,
+            source_notes=source_notes(quoted),
         )
     ]
+
+
+_SUPERSCRIPT = str.maketrans("0123456789", "⁰¹²³⁴⁵⁶⁷⁸⁹")
+
+
+def shown_marker(text: str, marker: str) -> str:
+    """How ``text`` writes the footnote ``marker``: "¹", "[1]", "(1)" or the marker itself."""
+    for form in (marker.translate(_SUPERSCRIPT), f"[{marker}]", f"({marker})"):
+        if form != marker and re.search(r"(?<=\w)" + re.escape(form), text):
+            return form
+    return marker
+
+
+def source_notes(passage: PassageRef) -> tuple[SourceNote, ...]:
+    """The quoted passage's source footnotes, each with its marker as the quote shows it."""
+    return tuple(
+        SourceNote(shown_marker(passage.text, note.marker), note.text.strip())
+        for note in passage.footnotes
+        if note.text.strip()
+    )
 
 
 def _paragraphs(text: str | None, role: str) -> list[Paragraph]:
@@ -153,18 +180,8 @@ def _cited_sources(outline: BriefingOutline) -> list[Source]:
         for item in section.items:
             for passage in item.sources:
                 if passage.document.id not in seen:
-                    source = source_for(passage)
                     # The annex lists documents, not paragraphs.
-                    seen[passage.document.id] = Source(
-                        document_id=source.document_id,
-                        title=source.title,
-                        meeting=source.meeting,
-                        place=meeting_place(passage.document.meeting),
-                        date=document_date(passage.document),
-                        paragraph=None,
-                        url=source.url,
-                        publisher=source.publisher,
-                    )
+                    seen[passage.document.id] = replace(source_for(passage), paragraph=None)
     return list(seen.values())
 
 
@@ -264,8 +281,12 @@ def mark_kosovo(document: BriefingDocument) -> None:
         document.footnotes[KOSOVO_MARKER] = KOSOVO_NOTE
         return
     for index, block in enumerate(document.blocks):
-        if isinstance(block, Quote) and _KOSOVO.search(block.text):
-            document.blocks.insert(index + 1, Note(KOSOVO_FOOTNOTE, marker=KOSOVO_MARKER))
+        if isinstance(block, Quote) and (
+            _KOSOVO.search(block.text) or any(_KOSOVO.search(n.text) for n in block.source_notes)
+        ):
+            # The source's own "*" footnote, shown under the quote, already says it.
+            if not any(n.marker == KOSOVO_MARKER for n in block.source_notes):
+                document.blocks.insert(index + 1, Note(KOSOVO_FOOTNOTE, marker=KOSOVO_MARKER))
             return
         if _mark_block(block):
             document.footnotes[KOSOVO_MARKER] = KOSOVO_NOTE

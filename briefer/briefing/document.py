@@ -60,12 +60,31 @@ class Paragraph:
     role: Literal["body", "intro", "analyst"] = "body"
 
 
+@dataclass(frozen=True)
+class SourceNote:
+    """A footnote of the quoted document, shown under the quote (it is not a quote itself).
+
+    ``marker`` is written as the quote shows it ("¹", "[1]", "*"), so a reader matches it
+    to the mark in the quote; writers print ``label + text`` in the note style, never as
+    one of the briefing's own numbered notes.
+    """
+
+    marker: str
+    text: str
+
+    @property
+    def label(self) -> str:
+        return f"Source footnote {self.marker}: "
+
+
 @dataclass
 class Quote:
     text: str  # the stored passage text, verbatim
     citation: Citation
     passage_ids: tuple[int, ...] = ()
     note: str | None = None  # the analyst's note on this quote
+    # The source's footnotes its markers point to, printed after the quote and citation.
+    source_notes: tuple[SourceNote, ...] = ()
 
 
 @dataclass
@@ -126,3 +145,9 @@ class BriefingDocument:
     # text without the marker. Present only when the marker is written in the briefing's
     # own text (never inside a quote); the writer footnotes its first appearance.
     footnotes: dict[str, str] = field(default_factory=dict)
+    # The exporting library's UUID: the quote list records it so ``verify`` can tell an
+    # export from another library apart from altered quotes (None: not recorded).
+    library_id: str | None = None
+    # When the briefing was last changed (naive UTC): the export's creation and modification
+    # dates, so metadata is true and the same briefing still exports the same bytes.
+    modified: dt.datetime | None = None

@@ -25,6 +25,10 @@ class MeetingInfo:
     end_date: dt.date | None = None
     city: str | None = None
     country: str | None = None  # country name, e.g. "Bulgaria"; None when unknown
+    series: str | None = None  # e.g. "Berlin Process": names a meeting that has no title
+    format: str | None = None  # "in person", "videoconference"; None when unknown
+    # How sure the library is of this meeting (1.0 for one an analyst entered; None: unscored).
+    confidence: float | None = None
 
 
 @dataclass(frozen=True)
@@ -46,6 +50,15 @@ class DocumentInfo:
 
 
 @dataclass(frozen=True)
+class SourceFootnote:
+    """A footnote of the source document that a quoted passage's marker points to."""
+
+    marker: str  # as stored: "1", "2", "*"
+    text: str  # the footnote passage's stored text
+    passage_id: int
+
+
+@dataclass(frozen=True)
 class PassageRef:
     """One quoted passage: its exact stored text and where it comes from."""
 
@@ -54,6 +67,7 @@ class PassageRef:
     paragraph: str
     kind: str
     document: DocumentInfo
+    footnotes: tuple[SourceFootnote, ...] = ()  # the source's notes its markers point to
 
 
 @dataclass

@@ -20,6 +20,7 @@ from briefer.briefing.outline import (
     MeetingInfo,
     PassageRef,
     SectionOutline,
+    SourceFootnote,
 )
 from briefer.domain.errors import NotFound
 from briefer.store.briefing_models import (
@@ -29,7 +30,7 @@ from briefer.store.briefing_models import (
     BriefingSection,
 )
 from briefer.store.library import Library
-from briefer.store.models import Country, Document, Meeting, Passage
+from briefer.store.models import Country, Document, Meeting, Passage, PassageFootnote
 
 _BATCH = 500
 
@@ -96,6 +97,7 @@ def passage_refs(session: Session, passage_ids: Iterable[int]) -> dict[int, Pass
         if codes
         else {}
     )
+    notes = _source_footnotes(session, ids)
     documents: dict[int, DocumentInfo] = {}
     refs: dict[int, PassageRef] = {}
     for passage, document, meeting in rows:
@@ -116,8 +118,25 @@ def passage_refs(session: Session, passage_ids: Iterable[int]) -> dict[int, Pass
             paragraph=passage.paragraph,
             kind=passage.kind,
             document=info,
+            footnotes=notes.get(passage.id, ()),
         )
     return refs
+
+
+def _source_footnotes(
+    session: Session, passage_ids: list[int]
+) -> dict[int, tuple[SourceFootnote, ...]]:
+    """The footnote passages each quoted passage's markers point to, in document order."""
+    found: dict[int, list[SourceFootnote]] = {}
+    for chunk in _chunks(passage_ids):
+        for passage_id, marker, footnote_id, text in session.execute(
+            select(PassageFootnote.passage_id, PassageFootnote.marker, Passage.id, Passage.text)
+            .join(Passage, Passage.id == PassageFootnote.footnote_id)
+            .where(PassageFootnote.passage_id.in_(chunk))
+            .order_by(PassageFootnote.passage_id, Passage.position, Passage.id)
+        ):
+            found.setdefault(passage_id, []).append(SourceFootnote(marker, text, footnote_id))
+    return {key: tuple(value) for key, value in found.items()}
 
 
 def _meeting_info(meeting: Meeting | None, country_names: dict[str, str]) -> MeetingInfo | None:
@@ -131,6 +150,9 @@ def _meeting_info(meeting: Meeting | None, country_names: dict[str, str]) -> Mee
         city=meeting.city,
         # A code with no name in the library is left out rather than shown as a bare code.
         country=country_names.get(meeting.country) if meeting.country else None,
+        series=meeting.series,
+        format=meeting.format,
+        confidence=meeting.confidence,
     )
 
 

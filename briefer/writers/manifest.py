@@ -40,6 +40,8 @@ class QuoteRecord:
 class Manifest:
     quotes: list[QuoteRecord] = field(default_factory=list)
     version: int = 1
+    # The exporting library's UUID (library_info "library_id"); None in older exports.
+    library_id: str | None = None
 
     def add(self, text: str, passage_ids: tuple[int, ...]) -> QuoteRecord:
         record = QuoteRecord(len(self.quotes) + 1, tuple(passage_ids), text_digest(text))
@@ -48,9 +50,10 @@ class Manifest:
 
     # -- PDF: JSON ---------------------------------------------------------------------
     def to_json(self) -> bytes:
-        data = {
+        data: dict[str, object] = {
             "format": "briefer-quotes",
             "version": self.version,
+            **({"library_id": self.library_id} if self.library_id else {}),
             "quotes": [
                 {
                     "n": q.n,
@@ -80,7 +83,8 @@ class Manifest:
                 )
                 for q in raw["quotes"]
             ]
-            return cls(quotes, int(raw.get("version", 1)))
+            library = raw.get("library_id")
+            return cls(quotes, int(raw.get("version", 1)), str(library) if library else None)
         except (ValueError, KeyError, TypeError) as exc:
             raise BrieferError(f"{source}: the Briefer quote list is damaged ({exc})") from exc
 
@@ -90,6 +94,8 @@ class Manifest:
 
         root = etree.Element(f"{{{MANIFEST_NS}}}quotes", nsmap={None: MANIFEST_NS})
         root.set("version", str(self.version))
+        if self.library_id:
+            root.set("library", self.library_id)
         for q in self.quotes:
             item = etree.SubElement(root, f"{{{MANIFEST_NS}}}quote")
             item.set("n", str(q.n))
@@ -111,7 +117,7 @@ class Manifest:
                 )
                 for item in root.iter(f"{{{MANIFEST_NS}}}quote")
             ]
-            return cls(quotes, int(root.get("version", "1")))
+            return cls(quotes, int(root.get("version", "1")), root.get("library") or None)
         except (etree.XMLSyntaxError, ValueError, TypeError) as exc:
             raise BrieferError(f"{source}: the Briefer quote list is damaged ({exc})") from exc
 

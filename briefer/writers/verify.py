@@ -51,10 +51,22 @@ class VerifyReport:
     quotes: int = 0
     mismatches: list[Mismatch] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
+    # Quotes whose passage is not in this library, or holds other text than the export's.
+    foreign_quotes: int = 0
+    # The file names another library (its id differs), or most of its quoted passages are
+    # not in this one: the mismatches say "wrong library", not "the quotes were altered".
+    other_library: bool = False
 
     @property
     def ok(self) -> bool:
         return not self.mismatches
+
+    @property
+    def other_library_message(self) -> str:
+        return (
+            "this file does not seem to come from this library "
+            f"({self.foreign_quotes} of {self.quotes} quoted passages are not in it)"
+        )
 
     def as_json(self) -> dict[str, object]:
         return {
@@ -72,10 +84,16 @@ class VerifyReport:
                 for m in self.mismatches
             ],
             "notes": list(self.notes),
+            "foreign_quotes": self.foreign_quotes,
+            "other_library": self.other_library,
         }
 
 
-def verify_file(path: Path | str, passage_texts: PassageLookup) -> VerifyReport:
+def verify_file(
+    path: Path | str, passage_texts: PassageLookup, library_id: str | None = None
+) -> VerifyReport:
+    """Check ``path``'s quotes; ``library_id`` (the checking library's) tells another
+    library's export apart from altered quotes when the file records its own."""
     path = Path(path)
     if not path.is_file():
         raise BrieferError(f"{path}: no such file")
@@ -126,7 +144,30 @@ def verify_file(path: Path | str, passage_texts: PassageLookup) -> VerifyReport:
         report.mismatches.append(
             Mismatch("untracked", f"a Quote paragraph not from the library: “{excerpt}”")
         )
+    _judge_origin(report, manifest.library_id, library_id)
     return report
+
+
+def _judge_origin(report: VerifyReport, file_library: str | None, library: str | None) -> None:
+    """Count the quotes whose passage this library lacks or holds with other text, and
+    decide whether the file comes from another library: by id when both are known, else
+    when most quotes (at least two) are foreign, which a library's own export never shows
+    unless passages were deleted or rewritten wholesale."""
+    foreign = {
+        m.quote
+        for m in report.mismatches
+        if m.problem in ("passage_missing", "passage_changed") and m.quote is not None
+    }
+    report.foreign_quotes = len(foreign)
+    if file_library and library:
+        report.other_library = file_library != library and bool(foreign)
+        if file_library != library and not foreign:
+            report.notes.append(
+                f"exported from another library ({file_library}), which holds the same "
+                "text for every quoted passage"
+            )
+    else:
+        report.other_library = len(foreign) >= 2 and 2 * len(foreign) > report.quotes
 
 
 def _check_passage(

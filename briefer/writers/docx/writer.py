@@ -97,7 +97,7 @@ class DocxWriter:
             self.word, self.style["footnote_text"], self.style["footnote_ref"]
         )
         self.pending = PendingNotes(document.footnotes)
-        self.manifest = Manifest()
+        self.manifest = Manifest(library_id=document.library_id)
         self._bookmark_id = 0
         self._link_ids: dict[str, str] = {}
         self._heading_count = 0
@@ -288,6 +288,9 @@ class DocxWriter:
         else:
             self._append(p)
             self._append(self._citation(block, citation))
+        for source_note in block.source_notes:
+            text = source_note.label + source_note.text
+            self._append(self._text_paragraph("note", text, f"source footnote of {where}"))
         if block.note:
             self._append(self._text_paragraph("note", block.note, f"note on {where}"))
 

@@ -10,6 +10,8 @@ the Kosovo ``*`` note joins the notes of the section where it first appears.
 
 from __future__ import annotations
 
+import calendar
+import datetime as dt
 import re
 from collections import Counter
 from collections.abc import Callable
@@ -25,6 +27,7 @@ from reportlab.pdfbase.pdfmetrics import stringWidth
 from reportlab.platypus import (
     BaseDocTemplate,
     Frame,
+    KeepTogether,
     PageTemplate,
     Spacer,
     TableStyle,
@@ -95,7 +98,7 @@ class PdfWriter:
         self.style: PdfStyle = load_style()
         self.p = self.style.paragraphs
         self.state = LayoutState()
-        self.manifest = Manifest()
+        self.manifest = Manifest(library_id=document.library_id)
         self.pending = PendingNotes(document.footnotes)
         self.story: list[Any] = []
         self.notes: list[_EndNote] = []
@@ -183,7 +186,8 @@ class PdfWriter:
             creator="Briefer",
             keywords=xml_safe(cover.classification or ""),
             lang=self.doc.language,
-            invariant=1,
+            invariant=1,  # no random file id; the dates are set from the briefing below
+            initialFontName=self.style.fonts["regular"],  # else each page names Helvetica
         )
         frame = Frame(
             geometry.left,
@@ -202,8 +206,13 @@ class PdfWriter:
         template.marking = xml_safe(cover.classification or "").upper()
         state, style, manifest = self.state, self.style, self.manifest
 
+        stamp = self._timestamp()
+
         def canvasmaker(*args: Any, **kwargs: Any) -> BriefingCanvas:
-            return BriefingCanvas(*args, state=state, style=style, manifest=manifest, **kwargs)
+            canvas = BriefingCanvas(*args, state=state, style=style, manifest=manifest, **kwargs)
+            if stamp is not None:
+                set_timestamp(canvas, stamp)
+            return canvas
 
         flowables = max(1, len(self.story))
 
@@ -220,6 +229,14 @@ class PdfWriter:
             raise LayoutFailed(f"cannot lay out the PDF: {exc}") from exc
         finally:
             rl_config.useA85 = use_a85
+
+    def _timestamp(self) -> dt.datetime | None:
+        """The briefing's last change, else its date: what CreationDate and ModDate say."""
+        if self.doc.modified is not None:
+            return self.doc.modified
+        if self.doc.cover.date is not None:
+            return dt.datetime.combine(self.doc.cover.date, dt.time())
+        return None
 
     # -- text ------------------------------------------------------------------------------
     def _clean(self, text: str, where: str) -> str:
@@ -328,6 +345,7 @@ class PdfWriter:
             table.setStyle(
                 TableStyle(
                     [
+                        self._table_font(),
                         ("VALIGN", (0, 0), (-1, -1), "TOP"),
                         ("LEFTPADDING", (0, 0), (-1, -1), 0),
                         ("TEXTCOLOR", (0, 0), (0, -1), self.style.color("accent")),
@@ -389,13 +407,20 @@ class PdfWriter:
         paragraph = QuoteParagraph(markup, self.p["quote"])
         paragraph.record = record
         paragraph.rule_color = self.style.color("quote_rule")
-        self.story.append(paragraph)
         if self.doc.citation_mode != "footnotes":
             urls = {s.url for s in block.citation.sources if s.url}
             if len(urls) == 1:
                 href = quoteattr(xml_safe(urls.pop()))
                 citation = f"<a href={href} color={quoteattr(self._link_color())}>{citation}</a>"
-            self.story.append(RLParagraph(citation, self.p["citation"]))
+            # Kept together: a page break never leaves a citation alone, away from its quote
+            # (a quote longer than a page splits, and its last lines go with the citation).
+            self.story.append(KeepTogether([paragraph, RLParagraph(citation, self.p["citation"])]))
+        else:
+            self.story.append(paragraph)
+        for source_note in block.source_notes:
+            label = escape(xml_safe(source_note.label))
+            text = escape(self._clean(source_note.text, f"source footnote of {where}"))
+            self.story.append(RLParagraph(f"{label}{text}", self.p["note"]))
         if block.note:
             self.story.append(
                 RLParagraph(self._text(block.note, f"note on {where}"), self.p["note"])
@@ -459,6 +484,7 @@ class PdfWriter:
             data, colWidths=col_widths, repeatRows=1 if block.headers else 0, hAlign="LEFT"
         )
         commands = [
+            self._table_font(),
             ("GRID", (0, 0), (-1, -1), 0.5, self.style.color("table_grid")),
             ("VALIGN", (0, 0), (-1, -1), "TOP"),
         ]
@@ -467,6 +493,11 @@ class PdfWriter:
         table.setStyle(TableStyle(commands))
         self.story.append(table)
         self.story.append(Spacer(1, 6))
+
+    def _table_font(self) -> tuple[Any, ...]:
+        """The cells' own font: a reportlab table sets Helvetica (not embedded) by default."""
+        text = self.p["table_text"]
+        return ("FONT", (0, 0), (-1, -1), text.fontName, text.fontSize)
 
     def _min_widths(self, block: Table, columns: int) -> list[float]:
         """Per column, the widest word in it (headers in bold) plus the cell padding."""
@@ -515,6 +546,21 @@ class PdfWriter:
                 f"right-to-left text ({where}) is drawn left to right in the PDF: "
                 "no bidirectional layout is available"
             )
+
+
+def set_timestamp(canvas: Any, when: dt.datetime) -> None:
+    """Make the file's CreationDate and ModDate ``when`` (naive means UTC).
+
+    reportlab's invariant mode fixes both to 1 January 2000 so output is reproducible;
+    the briefing's own time keeps it reproducible for the same briefing and true.
+    """
+    if when.tzinfo is not None:
+        when = when.astimezone(dt.UTC).replace(tzinfo=None)
+    stamp = canvas._doc._timeStamp
+    stamp.YMDhms = when.timetuple()[:6]
+    stamp.t = calendar.timegm(when.timetuple())
+    stamp.dhh = stamp.dmm = 0
+    stamp.tzname = "UTC"
 
 
 def write_pdf(

@@ -1,0 +1,86 @@
+"""PDF fixes from QA: fonts all embedded, true dates, citations kept with their quotes,
+source footnotes printed under the quote."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+
+from pypdf import PdfReader
+
+from briefer.briefing.document import Quote, SourceNote
+from briefer.writers import write_document
+from tests.writers.conftest import make_document
+
+LONG = " ".join(["The Ministers agree to strengthen cooperation on border management."] * 6)
+
+
+def _fonts(pdf: PdfReader) -> set[str]:
+    names = set()
+    for page in pdf.pages:
+        for font in page["/Resources"]["/Font"].values():
+            names.add(str(font.get_object()["/BaseFont"]))
+    return names
+
+
+def test_every_font_is_embedded_dejavu(tmp_path):  # type: ignore[no-untyped-def]
+    path = tmp_path / "brief.pdf"
+    write_document(make_document([("A quote.", 1)], mode="footnotes"), "pdf", path)
+    fonts = _fonts(PdfReader(str(path)))
+    assert fonts and all("DejaVu" in name for name in fonts), fonts
+
+
+def test_dates_are_the_briefings_last_change(tmp_path):  # type: ignore[no-untyped-def]
+    document = make_document([("A quote.", 1)])
+    document.modified = dt.datetime(2024, 11, 25, 9, 30, 5)
+    a, b = tmp_path / "a.pdf", tmp_path / "b.pdf"
+    write_document(document, "pdf", a)
+    write_document(document, "pdf", b)
+    meta = PdfReader(str(a)).metadata
+    assert meta["/CreationDate"].startswith("D:20241125093005")
+    assert meta["/ModDate"].startswith("D:20241125093005")
+    assert a.read_bytes() == b.read_bytes()  # still reproducible for the same briefing
+
+
+def test_dates_fall_back_to_the_briefing_date(tmp_path):  # type: ignore[no-untyped-def]
+    document = make_document([("A quote.", 1)])
+    document.cover.date = dt.date(2024, 12, 2)
+    path = tmp_path / "a.pdf"
+    write_document(document, "pdf", path)
+    assert PdfReader(str(path)).metadata["/CreationDate"].startswith("D:20241202")
+
+
+def _citation_pages(pdf: PdfReader, marker: str) -> tuple[int, int]:
+    texts = [page.extract_text() for page in pdf.pages]
+    quote_page = max(i for i, t in enumerate(texts) if marker in t)
+    citation_page = max(i for i, t in enumerate(texts) if "para. 7" in t)
+    return quote_page, citation_page
+
+
+def test_citation_never_alone_at_the_top_of_a_page(tmp_path):  # type: ignore[no-untyped-def]
+    """Quotes of growing length push each citation across the page end in turn."""
+    for extra in range(0, 40, 3):
+        quotes = [(LONG, i) for i in range(1, 6)]
+        quotes.append(("Filler line. " * extra + "FINAL-QUOTE-END", 99))
+        document = make_document(quotes)
+        path = tmp_path / f"brief{extra}.pdf"
+        write_document(document, "pdf", path)
+        texts = [re.sub(r"\s+", "", p.extract_text()) for p in PdfReader(str(path)).pages]
+        ends = [i for i, t in enumerate(texts) if "FINAL-QUOTE-END" in t]
+        cites = [i for i, t in enumerate(texts) if "para.7" in t]
+        assert ends, extra
+        # The last quote's citation is on the page where that quote ends.
+        last_cite = max(c for c in cites if c >= ends[0])
+        assert last_cite == ends[0], (extra, ends, cites)
+
+
+def test_source_footnote_follows_the_quote(tmp_path):  # type: ignore[no-untyped-def]
+    document = make_document([("The Integrative Internal Security Governance¹ works.", 1)])
+    quote = next(b for b in document.blocks if isinstance(b, Quote))
+    quote.source_notes = (SourceNote("¹", "The IISG brings together three pillars."),)
+    path = tmp_path / "brief.pdf"
+    write_document(document, "pdf", path)
+    text = re.sub(r"\s+", " ", "\n".join(p.extract_text() for p in PdfReader(str(path)).pages))
+    assert "Governance¹ works." in text
+    assert "Source footnote ¹: The IISG brings together three pillars." in text
+    assert text.index("Source footnote ¹") > text.index("Governance¹ works.")
