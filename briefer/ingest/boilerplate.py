@@ -154,6 +154,131 @@ REPUBLISHER_RULES: list[re.Pattern[str]] = [
     )
 ]
 
+# Publishers named in another language are shown in English (a briefing cites "European
+# Commission", not "Europese Commissie"); an unknown name is kept as written. Keys are
+# compared case-folded, without a leading article or a trailing "(EC)"-style acronym.
+INSTITUTION_NAMES: dict[str, tuple[str, ...]] = {
+    "European Commission": (
+        "european commission",
+        "europese commissie",
+        "europäische kommission",
+        "commission européenne",
+        "commissione europea",
+        "comisión europea",
+        "comissão europeia",
+        "komisja europejska",
+        "evropska komisija",
+        "европска комисија",
+        "evropská komise",
+        "európska komisia",
+        "európai bizottság",
+        "comisia europeană",
+        "европейска комисия",
+        "ευρωπαϊκή επιτροπή",
+        "europeiska kommissionen",
+        "europa-kommissionen",
+        "euroopan komissio",
+        "euroopa komisjon",
+        "eiropas komisija",
+        "europos komisija",
+        "il-kummissjoni ewropea",
+        "komisioni evropian",
+    ),
+    "Council of the European Union": (
+        "council of the european union",
+        "council of the eu",
+        "raad van de europese unie",
+        "rat der europäischen union",
+        "conseil de l'union européenne",
+        "consiglio dell'unione europea",
+        "consejo de la unión europea",
+        "conselho da união europeia",
+        "rada unii europejskiej",
+        "svet evropske unije",
+        "vijeće europske unije",
+        "савет европске уније",
+        "savet evropske unije",
+        "rada evropské unie",
+        "rada európskej únie",
+        "az európai unió tanácsa",
+        "consiliul uniunii europene",
+        "съвет на европейския съюз",
+        "συμβούλιο της ευρωπαϊκής ένωσης",
+        "europeiska unionens råd",
+        "rådet for den europæiske union",
+        "euroopan unionin neuvosto",
+    ),
+    "European Council": (
+        "european council",
+        "europese raad",
+        "europäischer rat",
+        "conseil européen",
+        "consiglio europeo",
+        "consejo europeo",
+        "conselho europeu",
+        "rada europejska",
+        "evropski svet",
+        "europsko vijeće",
+        "европски савет",
+        "evropski savet",
+        "evropská rada",
+        "európska rada",
+        "európai tanács",
+        "consiliul european",
+        "европейски съвет",
+        "ευρωπαϊκό συμβούλιο",
+        "europeiska rådet",
+        "det europæiske råd",
+        "eurooppa-neuvosto",
+    ),
+    "European Parliament": (
+        "european parliament",
+        "europees parlement",
+        "europäisches parlament",
+        "parlement européen",
+        "parlamento europeo",
+        "parlamento europeu",
+        "parlament europejski",
+        "evropski parlament",
+        "europski parlament",
+        "европски парламент",
+        "evropský parlament",
+        "európsky parlament",
+        "európai parlament",
+        "parlamentul european",
+        "европейски парламент",
+        "ευρωπαϊκό κοινοβούλιο",
+        "europaparlamentet",
+        "europa-parlamentet",
+        "euroopan parlamentti",
+    ),
+    "European External Action Service": (
+        "european external action service",
+        "europese dienst voor extern optreden",
+        "europäischer auswärtiger dienst",
+        "service européen pour l'action extérieure",
+        "servizio europeo per l'azione esterna",
+        "servicio europeo de acción exterior",
+        "serviço europeu para a ação externa",
+        "europejska służba działań zewnętrznych",
+    ),
+}
+_INSTITUTIONS = {
+    variant: english for english, variants in INSTITUTION_NAMES.items() for variant in variants
+}
+_NAME_ARTICLE = re.compile(r"^(?:the|de|het|die|der|la|le|l'|il|el|o|a)\s+", re.IGNORECASE)
+_NAME_ACRONYM = re.compile(r"\s*\([^()]{1,12}\)\s*$")
+
+
+def publisher_in_english(name: str | None) -> str | None:
+    """The English name of a common EU institution named in another language, else ``name``."""
+    if not name:
+        return name
+    key = _NAME_ACRONYM.sub("", " ".join(name.split()))
+    key = _NAME_ARTICLE.sub("", key).casefold().replace("’", "'")
+    return _INSTITUTIONS.get(key, name)
+
+
 # "Published: 11. 12. 2023": page furniture whose date is the publication date.
 PUBLISHED_LINE = re.compile(
     r"^(?:published|posted|first published|date of publication|publication date|date|datum|"
@@ -228,6 +353,7 @@ def clean(document: ExtractedDocument) -> ExtractedDocument:
             kept.append(block)
         else:
             removed.append(RemovedLine(block.text, verdict))
+    publisher = publisher_in_english(publisher)
     return replace(document, blocks=kept, removed=removed, publisher=publisher, published=published)
 
 
