@@ -6,8 +6,9 @@ returns an ``ImportReport``. Each document (its row, passages, footnote links, t
 meeting link and full-text rows) is written in one transaction: a failure, a cancel or
 a killed process leaves either the whole document or nothing of it.
 
-Speed: parsing dominates; rows are written with bulk ``INSERT`` statements (no per-row
-ORM objects except the document itself, which the meeting service needs).
+Speed: reading, cleaning, segmentation, tagging and meeting extraction run in worker
+processes for a large import (``worker_count``); this process is the single writer, in
+file order, with bulk ``INSERT`` statements built once and no ORM objects per document.
 """
 
 from __future__ import annotations
