@@ -31,6 +31,8 @@ def verify(ctx: click.Context, file: Path, as_json: bool) -> int:
         for note in report.notes:
             click.echo(f"note      {note}", err=True)
         verdict = "all match" if report.ok else f"{len(report.mismatches)} mismatch(es)"
+        if report.other_library:
+            verdict = report.other_library_message
         click.echo(f"{file}: {report.quotes} quotes checked, {verdict}", err=not report.ok)
     return 0 if report.ok else 1
 

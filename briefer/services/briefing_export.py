@@ -10,7 +10,7 @@ from briefer.briefing.compose import ComposeOptions, compose_document
 from briefer.briefing.document import BriefingDocument
 from briefer.domain.errors import BrieferError
 from briefer.services.briefing_reads import load_outline
-from briefer.store.library import Library
+from briefer.store.library import Library, library_id
 
 FORMATS = ("docx", "pdf")
 
@@ -19,7 +19,9 @@ def compose_briefing(
     library: Library, briefing_id: int, options: ComposeOptions | None = None
 ) -> BriefingDocument:
     """The render-neutral document of a stored briefing (what every writer lays out)."""
-    return compose_document(load_outline(library, briefing_id), options)
+    document = compose_document(load_outline(library, briefing_id), options)
+    document.library_id = library_id(library)
+    return document
 
 
 def write_briefing_document(

@@ -7,7 +7,7 @@ from pathlib import Path
 
 from sqlalchemy import select
 
-from briefer.store.library import Library
+from briefer.store.library import Library, library_id
 from briefer.store.models import Passage
 from briefer.writers.verify import VerifyReport, verify_file
 
@@ -28,4 +28,4 @@ def passage_texts(library: Library, ids: Iterable[int]) -> dict[int, str]:
 
 def verify_export(library: Library, path: Path | str) -> VerifyReport:
     """Check every quote of an exported DOCX or PDF against the library."""
-    return verify_file(path, lambda ids: passage_texts(library, ids))
+    return verify_file(path, lambda ids: passage_texts(library, ids), library_id(library))

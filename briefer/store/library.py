@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 import shutil
+import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -29,6 +30,7 @@ from briefer.store.search import SearchBackend, backend_for
 if TYPE_CHECKING:
     from alembic.config import Config
 
+LIBRARY_ID_KEY = "library_id"  # library_info: a UUID naming this library in its exports
 SCHEMA_LOCK_KEY = 0x42726965  # any constant shared by every Briefer ("Brie")
 UNSUPPORTED_URL = "unsupported library URL (use a SQLite file path or postgresql+psycopg://…)"
 
@@ -195,7 +197,36 @@ def _create_new(engine: Engine) -> None:
     metadata.create_all(engine)
     with engine.begin() as connection:
         backend_for(engine).install(connection)
+        _insert_library_id(connection)
     command.stamp(alembic_config(engine), "head")
+
+
+def library_id(library: Library) -> str | None:
+    """The UUID naming this library (exports record it, ``verify`` compares it).
+
+    Libraries made before it existed get one on first use; None when the library cannot
+    be written (read-only), so exporting from it still works, just without the id.
+    """
+    query = text("SELECT value FROM library_info WHERE key = :key")
+    with library.engine.connect() as connection:
+        found = connection.execute(query, {"key": LIBRARY_ID_KEY}).scalar()
+    if found:
+        return str(found)
+    try:
+        with library.engine.begin() as connection:
+            _insert_library_id(connection)
+    except (DBAPIError, LibraryError):
+        pass  # read-only, or another process stored one at the same moment: read again
+    with library.engine.connect() as connection:
+        found = connection.execute(query, {"key": LIBRARY_ID_KEY}).scalar()
+    return str(found) if found else None
+
+
+def _insert_library_id(connection) -> None:  # type: ignore[no-untyped-def]
+    connection.execute(
+        text("INSERT INTO library_info (key, value) VALUES (:key, :value)"),
+        {"key": LIBRARY_ID_KEY, "value": str(uuid.uuid4())},
+    )
 
 
 def _backup(url: str, revision: str | None) -> Path | None:
