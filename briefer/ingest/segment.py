@@ -21,6 +21,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import re
+import string
 import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -442,9 +443,36 @@ def _link_footnotes(passages: list[CleanPassage]) -> None:
                 passage.footnote_markers.append(marker)
 
 
+# A heading that only names what the document is ("JOINT DECLARATION", "Conclusions",
+# "Chair's Summary"); "Press release" is a site label, not a title.
+_DOCUMENT_TYPE = re.compile(
+    r"^(?:(?:joint|final|ministerial|presidency|council|chair'?s|co-?chairs'?)\s+)*"
+    r"(?:declaration|statement|press statement|communiqu[eé]|conclusions|summary|"
+    r"memorandum of understanding|action plan|resolution|recommendations?|"
+    r"(?:zajedni[čc]ka |skupna |заједничка )?(?:izjava|deklaracija|изјава|декларација)|"
+    r"(?:gemeinsame )?erkl[äa]rung|(?:gemeinsames )?kommuniqu[ée]|schlussfolgerungen|"
+    r"d[ée]claration(?: commune)?|communiqu[ée] commun|dichiarazione(?: congiunta)?|"
+    r"declaraci[óo]n(?: conjunta)?|zaklju[čc]ci|заклучоци|закључци)$",
+    re.IGNORECASE,
+)
+# Headings that name the meeting or the organisation above a document-type heading.
+_MEETING_OR_BODY = re.compile(
+    r"\b(?:conference|meeting|forum|summit|council|strategy|process|union|ministry|"
+    r"ministerial|presidency|priority area|initiative|government|republic|secretariat|"
+    r"commission|agency|partnership|dialogue|region|convention|session|"
+    r"(?:sastan|konferenc|ministarsk|ministrsk|konferenz|treffen|réunion|sommet|"
+    r"састан|конференц|министарск)\w*)\b",
+    re.IGNORECASE,
+)
+
+
 def _title(document: ExtractedDocument, body: list[RawBlock]) -> str | None:
-    # Pages open with short labels ("Council of the EU", "Press release", "JOINT
-    # DECLARATION") above the real title: the longest heading near the top is the title.
+    # Pages open with short labels ("Council of the EU", "Press release") above the real
+    # title: the longest heading near the top is the title. A declaration's own type
+    # heading ("JOINT DECLARATION") under headings naming the meeting is its title.
+    typed = _document_type_title(body)
+    if typed:
+        return typed
     headings = [b.text for b in body[:4] if b.kind == "heading" and len(b.text) <= MAX_TITLE_CHARS]
     if headings:
         return max(headings, key=len)
@@ -453,6 +481,23 @@ def _title(document: ExtractedDocument, body: list[RawBlock]) -> str | None:
     if body and len(body[0].text) <= MAX_TITLE_CHARS:
         return body[0].text
     return None
+
+
+def _document_type_title(body: list[RawBlock]) -> str | None:
+    """ "Joint Declaration" when the headings above the first paragraph are that and the
+    meeting's or organisation's names; None otherwise."""
+    head: list[str] = []
+    for block in body[:10]:
+        if block.kind in ("body", "list_item"):
+            break
+        if block.kind == "heading":
+            head.append(block.text)
+    types = [h for h in head if _DOCUMENT_TYPE.match(h.strip(" .:"))]
+    others = [h for h in head if h not in types]
+    if len(types) != 1 or not others or not all(_MEETING_OR_BODY.search(h) for h in others):
+        return None
+    title = types[0].strip(" .:")
+    return string.capwords(title) if title.isupper() else title
 
 
 def _dateline(body: list[RawBlock]) -> dt.date | None:
