@@ -50,28 +50,17 @@ def test_dates_fall_back_to_the_briefing_date(tmp_path):  # type: ignore[no-unty
     assert PdfReader(str(path)).metadata["/CreationDate"].startswith("D:20241202")
 
 
-def _citation_pages(pdf: PdfReader, marker: str) -> tuple[int, int]:
-    texts = [page.extract_text() for page in pdf.pages]
-    quote_page = max(i for i, t in enumerate(texts) if marker in t)
-    citation_page = max(i for i, t in enumerate(texts) if "para. 7" in t)
-    return quote_page, citation_page
-
-
 def test_citation_never_alone_at_the_top_of_a_page(tmp_path):  # type: ignore[no-untyped-def]
-    """Quotes of growing length push each citation across the page end in turn."""
-    for extra in range(0, 40, 3):
-        quotes = [(LONG, i) for i in range(1, 6)]
-        quotes.append(("Filler line. " * extra + "FINAL-QUOTE-END", 99))
-        document = make_document(quotes)
+    """Four long quotes, then one whose end falls at the foot of page 3 (a measured case)."""
+    for extra in (12, 18, 24):
+        quotes = [(LONG, i) for i in range(1, 5)]
+        quotes.append(("Filler " * extra + "FINAL-QUOTE-END", 99))
         path = tmp_path / f"brief{extra}.pdf"
-        write_document(document, "pdf", path)
+        write_document(make_document(quotes), "pdf", path)
         texts = [re.sub(r"\s+", "", p.extract_text()) for p in PdfReader(str(path)).pages]
-        ends = [i for i, t in enumerate(texts) if "FINAL-QUOTE-END" in t]
-        cites = [i for i, t in enumerate(texts) if "para.7" in t]
-        assert ends, extra
-        # The last quote's citation is on the page where that quote ends.
-        last_cite = max(c for c in cites if c >= ends[0])
-        assert last_cite == ends[0], (extra, ends, cites)
+        end = max(i for i, t in enumerate(texts) if "FINAL-QUOTE-END" in t)
+        last_citation = max(i for i, t in enumerate(texts) if "para.7" in t)
+        assert last_citation == end, (extra, end, last_citation)
 
 
 def test_source_footnote_follows_the_quote(tmp_path):  # type: ignore[no-untyped-def]
