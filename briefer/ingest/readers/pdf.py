@@ -4,7 +4,9 @@ pdfminer.six gives text boxes made of lines with positions and font sizes. From 
 lines repeated at the top or bottom of most pages (and lone page numbers) are page
 furniture and removed (kept on the document with their rule); a box's lines are joined
 into a paragraph, de-hyphenating words broken at a line end; a paragraph cut by a page
-break is re-joined; boxes in a clearly larger font are headings; small-font blocks at the
+break is re-joined; boxes in a clearly larger font are headings, and so are short
+unpunctuated lines standing alone in bold, a slightly larger font or capitals
+("CONCLUSIONS", "Firearms"); small-font blocks at the
 foot of a page starting with a number are footnotes, and small raised digits in the text
 become superscript markers (``region¹``) so segmentation can link them.
 """
@@ -29,6 +31,10 @@ _PAGE_NUMBER = re.compile(
 _SENTENCE_END = re.compile(r"[.!?:;\"”’»)\]]$")
 _FOOTNOTE_START = re.compile(r"^([0-9]{1,2}|[¹²³⁴⁵⁶⁷⁸⁹⁰]{1,3}|\*)\s*(?=\S)")
 EDGE_LINES = 2  # lines at the top and at the bottom of a page that may be furniture
+# Font names of bold faces ("ABCDEF+DejaVuSerif-Bold", "Arial,Bold", "Helvetica-Black").
+_BOLD_FONT = re.compile(r"bold|black|heavy|semibold|demi|[-,]bd\b", re.IGNORECASE)
+MAX_HEADING_CHARS = 100
+MAX_HEADING_WORDS = 12
 
 
 @dataclass
@@ -38,6 +44,7 @@ class _Line:
     x1: float
     top: float
     size: float
+    bold: bool = False
 
 
 @dataclass
@@ -89,7 +96,8 @@ def _layout(path: Path) -> list[_Page]:
                     if not text.strip():
                         continue
                     size = statistics.median(c.size for c in chars) if chars else 0.0
-                    box.lines.append(_Line(text.strip(), line.x0, line.x1, line.y1, size))
+                    bold = sum(bool(_BOLD_FONT.search(c.fontname)) for c in chars) * 2 > len(chars)
+                    box.lines.append(_Line(text.strip(), line.x0, line.x1, line.y1, size, bold))
                 if box.lines:
                     boxes.append(box)
             boxes.sort(key=lambda b: (-b.lines[0].top, b.lines[0].x0))
@@ -207,6 +215,8 @@ def _split_box(box: _Box) -> list[list[_Line]]:
     left = min(line.x0 for line in box.lines)
     groups: list[list[_Line]] = [[]]
     for line in box.lines:
+        if groups[-1] and groups[-1][-1].bold != line.bold:
+            groups.append([])  # a bold heading line above regular text, or the reverse
         groups[-1].append(line)
         short = (line.x1 - left) < width * 0.75
         if short and _SENTENCE_END.search(line.text):
@@ -224,7 +234,26 @@ def _classify(
     if footnote and body_size and size < body_size * 0.92 and in_lower_part:
         marker = footnote.group(1).translate(str.maketrans("⁰¹²³⁴⁵⁶⁷⁸⁹", "0123456789"))
         return RawBlock(text[footnote.end() :], kind="footnote", footnote_marker=marker)
+    if _standalone_heading(text, size, body_size, lines):
+        return RawBlock(text, kind="heading", level=2)
     return RawBlock(text)
+
+
+def _standalone_heading(text: str, size: float, body_size: float, lines: list[_Line]) -> bool:
+    """A short line without closing punctuation, set apart by bold, size or capitals."""
+    if (
+        len(lines) > 2
+        or len(text) > MAX_HEADING_CHARS
+        or len(text.split()) > MAX_HEADING_WORDS
+        or not text[:1].isalpha()
+        or not text[:1].isupper()
+        or _SENTENCE_END.search(text)
+        or text.endswith((",", "-", "–"))
+    ):
+        return False
+    larger = body_size > 0 and size >= body_size * 1.08
+    capitals = text.isupper() and sum(c.isalpha() for c in text) >= 4
+    return all(line.bold for line in lines) or larger or capitals
 
 
 def _join_lines(lines: list[str]) -> str:
