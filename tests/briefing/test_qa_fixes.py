@@ -115,3 +115,34 @@ def test_bracketed_source_marker_and_kosovo_footnote_from_the_source() -> None:
     document = compose_document(_outline(_ref(_doc(None), "Kosovo* met.", footnotes=star)))
     # The source's own designation note is shown; it is not added a second time.
     assert not [b for b in document.blocks if isinstance(b, Note) and b.marker == "*"]
+
+
+def test_read_model_carries_source_footnotes_and_meeting_facts(builder) -> None:  # type: ignore[no-untyped-def]
+    from briefer.services.briefing_reads import passage_refs
+    from briefer.store.models import PassageFootnote
+
+    builder.meeting("berlin", series="Berlin Process", format="videoconference", confidence=0.39)
+    builder.document(
+        "d",
+        [("q", "The Governance¹ works."), ("fn", "The IISG brings together three pillars.")],
+        meeting="berlin",
+    )
+    corpus = builder.corpus
+    with builder.library.session() as session:
+        session.add(
+            PassageFootnote(
+                passage_id=corpus.passages["q"], footnote_id=corpus.passages["fn"], marker="1"
+            )
+        )
+    with builder.library.session() as session:
+        ref = passage_refs(session, [corpus.passages["q"]])[corpus.passages["q"]]
+    assert [(n.marker, n.text) for n in ref.footnotes] == [
+        ("1", "The IISG brings together three pillars.")
+    ]
+    meeting = ref.document.meeting
+    assert meeting is not None
+    assert (meeting.series, meeting.format, meeting.confidence) == (
+        "Berlin Process",
+        "videoconference",
+        0.39,
+    )
