@@ -11,7 +11,8 @@ its numbers ("7", "3.2"), and its unnumbered paragraphs get the label "" (cited 
 position under a heading); otherwise body paragraphs and list items are numbered 1, 2,
 3… in order. Headings never take a number (label ""); footnotes are "fn 1", "fn *".
 Datelines and signature lines (a line that is only a date, "Brussels, 22 January 2021",
-a place line beside a date: "Sofia, Bulgaria" / "21-22 January 2016") are kept in the
+a place line beside a date: "Sofia, Bulgaria" / "21-22 January 2016", "Done at Sofia on
+22 January 2016.") are kept in the
 text as ``dateline`` passages, evidence for the meeting's dates, but are neither
 numbered nor quoted: paragraph numbers count only what a reader counts.
 """
@@ -219,6 +220,10 @@ _NOT_PLACE = re.compile(
     re.IGNORECASE,
 )
 MAX_DATELINE_CHARS = 80
+# The closing formula of a signed text: "Done at Novi Sad on 20 June 2017."
+_CLOSING = re.compile(
+    r"^(?:done|signed|adopted|issued)\s+(?:at|in)\s+(.+?)(?:,|\s+on)\s+(.+?)\.?$", re.IGNORECASE
+)
 
 
 def _is_date_only(text: str) -> bool:
@@ -254,6 +259,9 @@ def _is_dateline(text: str) -> bool:
         return False
     if _is_date_only(text):
         return True
+    closing = _CLOSING.match(text)
+    if closing:
+        return _is_place(closing.group(1)) and _is_date_only(closing.group(2))
     for match in re.finditer(r",|\s[-–—]\s", text):
         head, tail = text[: match.start()], text[match.end() :]
         if _is_place(head.strip()) and _is_date_only(tail.strip()):

@@ -128,3 +128,17 @@ def test_seed_paragraph_numbers_count_only_body_paragraphs(seeds_dir: Path) -> N
     first_body = next(p for p in news.passages if p.kind == "body")
     assert first_body.paragraph == "1"
     assert first_body.text.startswith("The EU and Balkan countries have launched")
+
+
+@pytest.mark.parametrize(
+    "closing", ["Done at Tirana on 13 May 2022.", "Signed in Novi Sad, 20 June 2017"]
+)
+def test_the_closing_formula_of_a_signed_text_is_a_dateline(closing: str) -> None:
+    document = _segment(
+        f"Joint Declaration\n\nThe Ministers agreed on joint patrols.\n\n{closing}\n"
+    )
+    assert [(k, n) for k, n, _ in _kinds(document)] == [
+        ("heading", ""),
+        ("body", "1"),
+        ("dateline", ""),
+    ]
