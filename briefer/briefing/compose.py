@@ -268,6 +268,11 @@ def _mark_block(block: Block) -> bool:
     return False
 
 
+def _is_designation(note: SourceNote) -> bool:
+    """Whether a source footnote is the Kosovo designation (marked "*", "1" or otherwise)."""
+    return note.marker == KOSOVO_MARKER or "without prejudice to positions on status" in note.text
+
+
 def mark_kosovo(document: BriefingDocument) -> None:
     """Write "Kosovo*" on the first mention and attach the designation footnote to it.
 
@@ -284,8 +289,8 @@ def mark_kosovo(document: BriefingDocument) -> None:
         if isinstance(block, Quote) and (
             _KOSOVO.search(block.text) or any(_KOSOVO.search(n.text) for n in block.source_notes)
         ):
-            # The source's own "*" footnote, shown under the quote, already says it.
-            if not any(n.marker == KOSOVO_MARKER for n in block.source_notes):
+            # The source's own designation footnote, shown under the quote, already says it.
+            if not any(_is_designation(n) for n in block.source_notes):
                 document.blocks.insert(index + 1, Note(KOSOVO_FOOTNOTE, marker=KOSOVO_MARKER))
             return
         if _mark_block(block):

@@ -115,6 +115,11 @@ def test_bracketed_source_marker_and_kosovo_footnote_from_the_source() -> None:
     document = compose_document(_outline(_ref(_doc(None), "Kosovo* met.", footnotes=star)))
     # The source's own designation note is shown; it is not added a second time.
     assert not [b for b in document.blocks if isinstance(b, Note) and b.marker == "*"]
+    designation = (
+        SourceFootnote("1", "This designation is without prejudice to positions on status.", 10),
+    )
+    document = compose_document(_outline(_ref(_doc(None), "Kosovo[1] met.", footnotes=designation)))
+    assert not [b for b in document.blocks if isinstance(b, Note) and b.marker == "*"]
 
 
 def test_read_model_carries_source_footnotes_and_meeting_facts(builder) -> None:  # type: ignore[no-untyped-def]
