@@ -2,25 +2,23 @@
 
 The country, theme and meeting taggers live in their own modules; this module only
 composes them so that the importer (and re-tagging) never needs to know the details.
-A tagger that is not available (not installed, or failing to load its resources)
-leaves its part empty rather than stopping imports.
+A broken resource file is an error, not an empty tagger: silently importing without
+country tags would hide commitments from the analyst.
 """
 
 from __future__ import annotations
 
-import logging
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any
 
 from sqlalchemy.orm import Session
 
 from briefer.ingest.model import CleanDocument
+from briefer.tagging.countries import load_country_tagger
+from briefer.tagging.meetings import extract_meeting
 from briefer.tagging.model import CountryMatch, MeetingGuess, ThemeMatch
 from briefer.tagging.taxonomy import Taxonomy, load_taxonomy, taxonomy_from_library
 from briefer.tagging.themes import ThemeTagger
-
-log = logging.getLogger(__name__)
 
 CountryFn = Callable[[str], list[CountryMatch]]
 MeetingFn = Callable[[CleanDocument], MeetingGuess | None]
@@ -76,31 +74,6 @@ def load_tagger(session: Session | None = None, taxonomy: Taxonomy | None = None
             taxonomy = load_taxonomy()
     return Tagger(
         themes=ThemeTagger(taxonomy),
-        countries=_country_function(),
-        meeting=_meeting_function(),
+        countries=load_country_tagger().tag,
+        meeting=extract_meeting,
     )
-
-
-def _country_function() -> CountryFn | None:
-    try:
-        from briefer.tagging.countries import load_country_tagger  # type: ignore[attr-defined]
-    except ImportError:
-        return None
-    try:
-        tagger: Any = load_country_tagger()
-    except Exception:  # a broken gazetteer must not stop imports; the log says why
-        log.exception("the country tagger could not be loaded; countries are not tagged")
-        return None
-    for name in ("tag_passage", "tag", "find"):
-        method = getattr(tagger, name, None)
-        if callable(method):
-            return method  # type: ignore[no-any-return]
-    return tagger if callable(tagger) else None
-
-
-def _meeting_function() -> MeetingFn | None:
-    try:
-        from briefer.tagging.meetings import extract_meeting
-    except ImportError:
-        return None
-    return extract_meeting
