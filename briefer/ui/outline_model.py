@@ -28,7 +28,7 @@ from PySide6.QtCore import (
 from PySide6.QtGui import QFont, QUndoCommand, QUndoGroup, QUndoStack
 
 from briefer.briefing.citations import cite_passage
-from briefer.domain.errors import BrieferError
+from briefer.domain.errors import BrieferError, NotFound
 from briefer.services.workspace import (
     ArrangeSections,
     Batch,
@@ -135,9 +135,12 @@ class OutlineModel(QAbstractItemModel):
             return
         try:
             fresh = self.workspace.outline(self.outline.id)
-        except BrieferError as exc:
+        except NotFound as exc:  # deleted by someone else: nothing left to show
             self.errorOccurred.emit(str(exc))
             self.set_briefing(None)
+            return
+        except BrieferError as exc:  # e.g. the team server is down: keep showing what was stored
+            self.errorOccurred.emit(str(exc))
             return
         if _shape(fresh) == _shape(self.outline):
             self.outline = fresh
