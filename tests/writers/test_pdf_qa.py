@@ -8,7 +8,7 @@ import re
 
 from pypdf import PdfReader
 
-from briefer.briefing.document import Quote, SourceNote
+from briefer.briefing.document import Heading, Quote, SourceNote
 from briefer.writers import write_document
 from tests.writers.conftest import make_document
 
@@ -73,3 +73,21 @@ def test_source_footnote_follows_the_quote(tmp_path):  # type: ignore[no-untyped
     assert "Governance¹ works." in text
     assert "Source footnote ¹: The IISG brings together three pillars." in text
     assert text.index("Source footnote ¹") > text.index("Governance¹ works.")
+
+
+def test_heading_never_last_on_a_page(tmp_path):  # type: ignore[no-untyped-def]
+    """A section heading goes to the next page with its first quote rather than stay alone."""
+    for extra in (0, 48, 96):  # measured: the heading fits at the foot of page 3, no more
+        quotes = [(LONG, i) for i in range(1, 4)] + [("Filler " * extra + "END", 98)]
+        document = make_document(quotes, sections=1)
+        at = max(i for i, b in enumerate(document.blocks) if isinstance(b, Quote))
+        document.blocks.insert(at + 1, Heading("ORPHAN-CHECK", 1, "orphan"))
+        document.blocks.insert(
+            at + 2, Quote("NEXT-QUOTE " + LONG, document.blocks[at].citation, (97,))
+        )
+        path = tmp_path / f"h{extra}.pdf"
+        write_document(document, "pdf", path)
+        texts = [re.sub(r"\s+", "", p.extract_text()) for p in PdfReader(str(path)).pages]
+        heading = max(i for i, t in enumerate(texts) if "ORPHAN-CHECK" in t and "Contents" not in t)
+        quote = min(i for i, t in enumerate(texts) if "NEXT-QUOTE" in t)
+        assert heading == quote, (extra, heading, quote)

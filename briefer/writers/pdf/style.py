@@ -145,6 +145,7 @@ def _paragraph_style(
         allowWidows=1,
         allowOrphans=0,
         linkUnderline=0,
+        keepWithNext=int(spec.get("keep_with_next", False)),  # a heading stays with its text
     )
     if "border" in spec:
         style.borderColor = palette[spec["border"]]

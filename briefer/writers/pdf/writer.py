@@ -414,7 +414,11 @@ class PdfWriter:
                 citation = f"<a href={href} color={quoteattr(self._link_color())}>{citation}</a>"
             # Kept together: a page break never leaves a citation alone, away from its quote
             # (a quote longer than a page splits, and its last lines go with the citation).
-            self.story.append(KeepTogether([paragraph, RLParagraph(citation, self.p["citation"])]))
+            self.story.append(
+                KeepTogether(
+                    [*self._kept_with_next(), paragraph, RLParagraph(citation, self.p["citation"])]
+                )
+            )
         else:
             self.story.append(paragraph)
         for source_note in block.source_notes:
@@ -425,6 +429,17 @@ class PdfWriter:
             self.story.append(
                 RLParagraph(self._text(block.note, f"note on {where}"), self.p["note"])
             )
+
+    def _kept_with_next(self) -> list[Any]:
+        """The flowables at the end of the story that must stay with what follows (headings).
+
+        reportlab's ``keepWithNext`` cannot join a ``KeepTogether``, so a heading directly
+        above a quote goes into the quote's group instead of staying alone at a page foot.
+        """
+        kept: list[Any] = []
+        while self.story and getattr(self.story[-1], "getKeepWithNext", lambda: False)():
+            kept.insert(0, self.story.pop())
+        return kept
 
     def _note(self, block: Note) -> None:
         self.story.append(RLParagraph(self._text(block.text, "note"), self.p["note"]))
