@@ -14,7 +14,7 @@ from typing import Any
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from briefer.domain.errors import NotFound
+from briefer.domain.errors import BrieferError, NotFound
 from briefer.store.library import Library
 from briefer.store.models import (
     Country,
@@ -272,3 +272,35 @@ def _theme_tags(session: Session, passage_id: int) -> list[TagInfo]:
         TagInfo(t.theme_id, label, t.origin, t.excluded, t.score, list(t.evidence or []))
         for t, label in rows
     ]
+
+
+def delete_document(library: Library, document_id: int) -> str:
+    """Delete a document with its passages, tags and index rows; returns its file name.
+
+    Refused while a briefing quotes or cites one of its passages, naming the briefings:
+    an analyst's curation is never lost to a clean-up. Manual corrections stay recorded
+    by content, so importing the same document again brings them back.
+    """
+    from briefer.services.briefing_reads import briefings_quoting_document
+    from briefer.services.meetings import prune_meetings
+
+    with library.session() as session:
+        document = session.get(Document, document_id)
+        if document is None:
+            raise NotFound(f"document {document_id} does not exist")
+        quoting = briefings_quoting_document(session, document_id)
+        if quoting:
+            names = ", ".join(f"{bid} “{title}”" for bid, title in quoting)
+            raise BrieferError(
+                f"document {document_id} ({document.file_name}) is quoted in briefing {names}: "
+                "remove those quotes first"
+            )
+        name = document.file_name
+        passage_ids = list(
+            session.scalars(select(Passage.id).where(Passage.document_id == document_id))
+        )
+        library.search.unindex(session.connection(), passage_ids)
+        session.delete(document)
+        session.flush()
+        prune_meetings(session)
+    return name

@@ -37,6 +37,7 @@ from briefer.ingest.model import CleanDocument
 from briefer.ingest.pipeline import prepare_document
 from briefer.ingest.readers import ReadError, is_supported, supported_suffixes
 from briefer.services.meetings import link_new_document
+from briefer.services.tagging import apply_manual_corrections
 from briefer.store.library import Library
 from briefer.store.models import (
     AUTOMATIC,
@@ -111,6 +112,10 @@ def import_paths(
     files = list(_expand(paths))
     report = ImportReport()
     known = _Reference.load(library)
+    if tagger is None:
+        # The library's own taxonomy: themes the analyst added or edited tag new imports too.
+        with library.session() as session:
+            tagger = load_tagger(session)
     total = len(files)
     readable = [path for path, problem in files if problem is None]
     with _Preparer(readable, tagger, worker_count(len(readable), workers)) as preparer:
@@ -401,6 +406,8 @@ def store_document(
         ids = dict(connection.execute(_STATEMENTS.passage_ids, {"document": document_id}).all())
     _store_footnotes(session, document, ids)
     _store_tags(session, rows if rows is not None else tag_rows(tags), ids, reference)
+    # Decisions an analyst made on this content before it was deleted come back with it.
+    apply_manual_corrections(session, document_id, sha256=document.sha256)
     attach_meeting(
         session, NewDocument(document_id, document.sha256, values["file_name"]), tags.meeting
     )

@@ -166,20 +166,24 @@ def _record_correction(
     )
 
 
-def apply_manual_corrections(session: Session, document_id: int) -> int:
+def apply_manual_corrections(
+    session: Session, document_id: int, *, sha256: str | None = None
+) -> int:
     """Re-apply the manual tags and removals recorded for this document's content.
 
     For the importer, after it stored a document's passages and automatic tags: an
     analyst's decisions made before the document was deleted come back with it.
     Returns how many decisions were applied.
     """
-    document = session.get(Document, document_id)
-    if document is None:
-        return 0
+    if sha256 is None:
+        document = session.get(Document, document_id)
+        if document is None:
+            return 0
+        sha256 = document.sha256
     corrections = session.scalars(
         select(ManualCorrection)
         .where(
-            ManualCorrection.document_sha256 == document.sha256,
+            ManualCorrection.document_sha256 == sha256,
             ManualCorrection.kind.in_(("passage_theme", "passage_country")),
         )
         .order_by(ManualCorrection.id)
