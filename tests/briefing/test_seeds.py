@@ -45,3 +45,26 @@ def test_terrorism_briefing_from_the_seeds(seeded: Library, group_by: str) -> No
     assert "21–22 January 2016" in citations
     (table,) = [b for b in document.blocks if isinstance(b, Table)]
     assert len(table.rows) == len({s.document_id for q in quotes for s in q.citation.sources})
+
+
+def test_seed_citations_do_not_state_uncertain_dates_and_show_source_footnotes(
+    seeded: Library,
+) -> None:
+    from sqlalchemy import select
+
+    from briefer.briefing.citations import cite_passage
+    from briefer.briefing.compose import source_notes
+    from briefer.services.briefing_reads import passage_refs
+
+    with seeded.session() as session:
+        ids = session.scalars(select(Passage.id).where(Passage.kind == "body")).all()
+        refs = passage_refs(session, ids)
+    cited = {
+        cite_passage(r)
+        for r in refs.values()
+        if "Avramopoulos and King" in (r.document.title or "")
+    }
+    assert cited and all("published 19 June 2018" in c for c in cited)  # seed 001, confidence 0.39
+    (marked,) = [r for r in refs.values() if "violent extremism¹" in r.text]  # seed 003
+    (note,) = source_notes(marked)
+    assert note.marker == "¹" and note.text.startswith("Such as the Salzburg Forum")
