@@ -30,6 +30,6 @@ def test_the_query_language_becomes_tsquery() -> None:
     assert to_tsquery(parse_query('"border pol"*')) == "'border' <-> 'pol':*"
     assert to_tsquery(parse_query("a OR b -c")) == "(('a') | ((('b') & (!('c')))))"
     assert to_tsquery(parse_query("Београд co-operation")) == (
-        "(('beograd') & ('co' <-> 'operation'))"
+        "(('beograd') & ((('co' <-> 'operation') | ('cooperation'))))"
     )
     assert to_tsquery(parse_query("  AND ( ")) is None

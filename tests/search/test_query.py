@@ -62,7 +62,21 @@ def test_lower_case_operators_are_ordinary_words() -> None:
 
 def test_punctuated_words_become_phrases_of_their_parts() -> None:
     assert parse_query("AT&T") == Term(("at", "t"))
-    assert parse_query("co-operation") == Term(("co", "operation"))
+
+
+def test_hyphenated_words_also_match_their_closed_form() -> None:
+    assert parse_query("co-operation") == Or((Term(("co", "operation")), Term(("cooperation",))))
+    assert parse_query("Cross-Border") == Or((Term(("cross", "border")), Term(("crossborder",))))
+    assert parse_query("e-evid*") == Or(
+        (Term(("e", "evid"), prefix=True), Term(("eevid",), prefix=True))
+    )
+    assert parse_query("-co-operation") == Not(
+        Or((Term(("co", "operation")), Term(("cooperation",))))
+    )
+    assert parse_query('"co-operation"') == Term(("co", "operation"))  # quoted: as typed
+    assert to_fts5(parse_query("co-operation")) == to_fts5(
+        parse_query('"co operation" OR cooperation')
+    )
 
 
 def test_dangling_operators_and_lone_stars_are_dropped() -> None:

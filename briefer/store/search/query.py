@@ -5,6 +5,8 @@ lower-case ``and``/``or``/``not`` are ordinary words), ``-word`` for NOT, ``pref
 parentheses. Nothing a user types raises: unbalanced quotes and parentheses close at the
 end, dangling operators and lone ``*`` are dropped, and a word holding punctuation
 (``AT&T``, ``co-operation``) becomes the phrase of its parts, as the index tokenizes it.
+A hyphenated word also matches its closed form, since texts spell it both ways:
+``co-operation`` is ``"co operation" OR cooperation`` (a quoted phrase stays as typed).
 
 Every word is folded (``briefer.domain.folding``) exactly as the index is, so the tree
 holds search keys. Backends turn the tree into their own syntax; FTS5's lives here too
@@ -54,6 +56,7 @@ _OPERATORS = {"AND", "OR", "NOT"}
 class _Token:
     kind: Literal["term", "and", "or", "not", "open", "close"]
     term: Term | None = None
+    closed: Term | None = None  # a hyphenated word written solid: co-operation → cooperation
 
 
 def _lex(query: str) -> Iterator[_Token]:
@@ -92,7 +95,24 @@ def _lex(query: str) -> Iterator[_Token]:
                 continue
             if raw.startswith("-"):
                 yield _Token("not")
-            yield _Token("term", Term(words, prefix=raw.endswith("*")))
+            prefix = raw.endswith("*")
+            yield _Token("term", Term(words, prefix), _closed_form(raw, words, prefix))
+
+
+def _closed_form(raw: str, words: tuple[str, ...], prefix: bool) -> Term | None:
+    """The word with its inner hyphens removed, when that differs from the phrase of parts.
+
+    ``co-operation`` is spelt ``cooperation`` in many texts (and the index holds one token
+    for it), so the phrase alone would miss them. A leading ``-`` is the NOT sign, not part
+    of the word.
+    """
+    body = raw.lstrip("-")
+    if "-" not in body:
+        return None
+    closed = tuple(fold_tokens(body.replace("-", "")))
+    if not closed or closed == words:
+        return None
+    return Term(closed, prefix)
 
 
 class _Parser:
@@ -146,7 +166,10 @@ class _Parser:
         token = self.tokens[self.pos]
         self.pos += 1
         if token.kind == "term" and token.term is not None:
-            return _with_dj_variant(token.term)
+            node = _with_dj_variant(token.term)
+            if token.closed is None:
+                return node
+            return _combine(Or, [node, _with_dj_variant(token.closed)])
         if token.kind == "open":
             if self.depth >= MAX_DEPTH:
                 return None
