@@ -347,6 +347,10 @@ def set_meeting(session: Session, document_id: int, changes: dict[str, Any]) -> 
     A value of None (or an empty string) clears a field. A start date without an end date
     makes a one-day meeting. The corrected meeting is stored against the document's
     content hash, so it survives re-tagging and re-importing.
+
+    A document that already has its own manual meeting (no other document links to it)
+    keeps that row, updated in place, so its id stays valid for ``search --meeting``; a
+    document sharing a meeting moves to a manual meeting of its own.
     """
     document = session.get(Document, document_id)
     if document is None:
@@ -372,9 +376,26 @@ def set_meeting(session: Session, document_id: int, changes: dict[str, Any]) -> 
         ManualCorrection(document_sha256=document.sha256, kind=MEETING_CORRECTION, payload=payload)
     )
     session.flush()
+    if _owns_manual_meeting(document):
+        assert current is not None
+        for name, value in fields.items():
+            setattr(current, name, value)
+        session.flush()
+        return current
     attach_meeting(session, document, None)
     assert document.meeting is not None
     return document.meeting
+
+
+def _owns_manual_meeting(document: Document) -> bool:
+    """Whether the document's meeting is a manual one that no other document links to."""
+    meeting = document.meeting
+    return (
+        meeting is not None
+        and meeting.origin == MANUAL
+        and document.meeting_origin == MANUAL
+        and all(other.id == document.id for other in meeting.documents)
+    )
 
 
 def _clean_value(session: Session, name: str, value: Any) -> Any:

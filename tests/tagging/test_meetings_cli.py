@@ -130,3 +130,17 @@ def test_meeting_reset_undoes_a_correction(
     assert run(imported, "meeting", "reset", str(unknown["id"])) == 0
     assert "meeting unknown" in capsys.readouterr().out
     assert run(imported, "meeting", "reset", "4242") == 1
+
+
+def test_setting_a_meeting_twice_keeps_its_id_for_search(
+    imported: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    document = str(_documents(imported, capsys)["a.txt"]["id"])
+    assert run(imported, "meeting", "set", document, "--city", "Ohrid", "--json") == 0
+    first = json.loads(capsys.readouterr().out)
+    assert run(imported, "meeting", "set", document, "--start", "2019-12-02", "--json") == 0
+    second = json.loads(capsys.readouterr().out)
+    assert second["id"] == first["id"]
+    assert (second["city"], second["start_date"]) == ("Ohrid", "2019-12-02")
+    assert run(imported, "search", "--meeting", str(first["id"]), "--json") == 0
+    assert capsys.readouterr().out.strip()

@@ -249,3 +249,71 @@ def _sha(library: Library, document_id: int) -> str:
         document = session.get(Document, document_id)
         assert document is not None
         return document.sha256
+
+
+def test_correcting_a_document_s_own_manual_meeting_again_keeps_its_id(
+    library: Library, tmp_path: Path
+) -> None:
+    path = _write(tmp_path, "s.txt", JOINT_STATEMENT)
+    (document_id,) = _import(library, path)
+    with library.session() as session:
+        first = set_meeting(session, document_id, {"city": "Ohrid"}).id
+    with library.session() as session:
+        second = set_meeting(session, document_id, {"start_date": D(2019, 12, 2)})
+        assert second.id == first  # `search --meeting <id>` keeps working
+        assert (second.city, second.start_date, second.end_date) == (
+            "Ohrid",
+            D(2019, 12, 2),
+            D(2019, 12, 3),
+        )
+        assert second.origin == MANUAL
+    with library.session() as session:
+        assert session.get(Meeting, first) is not None
+        assert [m.id for m in list_meetings(session) if m.city == "Ohrid"] == [first]
+    # The in-place update is still the stored correction: re-tagging and re-import find it.
+    for _progress in retag(library):
+        pass
+    assert _meeting_of(library, document_id) == (first, MANUAL)
+    _delete_document(library, document_id)
+    (again,) = _import(library, path)
+    assert _meeting_of(library, again) == (first, MANUAL)
+
+
+def test_a_document_sharing_a_meeting_still_moves_to_its_own(
+    library: Library, tmp_path: Path
+) -> None:
+    statement, news = _import(
+        library,
+        _write(tmp_path, "a.txt", JOINT_STATEMENT),
+        _write(tmp_path, "b.txt", NEWS_REPORT),
+    )
+    shared, _ = _meeting_of(library, news)
+    with library.session() as session:
+        own = set_meeting(session, statement, {"city": "Ohrid"}).id
+    assert own != shared
+    assert _meeting_of(library, news)[0] == shared
+    with library.session() as session:
+        assert session.get(Meeting, shared).city == "Skopje"  # type: ignore[union-attr]
+        # The statement now has its own manual meeting: a second correction keeps its id.
+        assert set_meeting(session, statement, {"format": "ministerial"}).id == own
+    assert _meeting_of(library, news)[0] == shared
+
+
+def test_documents_corrected_alike_share_until_one_is_corrected_differently(
+    library: Library, tmp_path: Path
+) -> None:
+    first, second = _import(
+        library,
+        _write(tmp_path, "a.txt", JOINT_STATEMENT),
+        _write(tmp_path, "c.txt", NEXT_YEAR),
+    )
+    same = {"city": "Ohrid", "start_date": D(2020, 5, 5), "series": "Forum", "title": "T"}
+    same |= {"country": "MK", "format": None, "end_date": D(2020, 5, 5)}
+    with library.session() as session:
+        one = set_meeting(session, first, same).id
+        assert set_meeting(session, second, same).id == one  # shared manual meeting
+    with library.session() as session:
+        moved = set_meeting(session, second, {"city": "Struga"})
+        assert moved.id != one and moved.city == "Struga"
+        assert session.get(Meeting, one).city == "Ohrid"  # type: ignore[union-attr]
+    assert _meeting_of(library, first) == (one, MANUAL)
