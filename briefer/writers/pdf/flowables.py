@@ -30,7 +30,35 @@ class LayoutState:
     outline_level: int = -1
 
 
-class QuoteParagraph(Paragraph):
+class WrapOnceParagraph(Paragraph):
+    """A paragraph that breaks its lines once per width, not on every ``wrap``.
+
+    A ``KeepTogether`` group (a quote with its citation, a heading above it) is wrapped
+    once to test whether it fits and again when the frame lays it out; reportlab's
+    ``Paragraph.wrap`` re-breaks the lines each time. The line breaks depend only on the
+    available width (not the height), so the second ``wrap`` at the same width reuses them.
+    """
+
+    _wrapped_for: tuple[float, Any, float, float] | None = None  # width, blPara, w, h
+
+    def wrap(self, availWidth: float, availHeight: float) -> tuple[float, float]:
+        cached = self._wrapped_for
+        # Reused only while reportlab's own line breaks are still in place (``split``
+        # deletes them when the paragraph moves on whole).
+        if (
+            cached is not None
+            and cached[0] == availWidth
+            and getattr(self, "blPara", None) is cached[1]
+        ):
+            self.width, self.height = cached[2], cached[3]
+            return self.width, self.height
+        width, height = super().wrap(availWidth, availHeight)
+        blPara = getattr(self, "blPara", None)  # absent when reportlab says "cannot fit"
+        self._wrapped_for = None if blPara is None else (availWidth, blPara, width, height)
+        return width, height
+
+
+class QuoteParagraph(WrapOnceParagraph):
     """A quote: records each box it is drawn in (a long quote spans pages) for ``verify``."""
 
     record: QuoteRecord | None = None
@@ -61,7 +89,7 @@ class QuoteParagraph(Paragraph):
             self.record.boxes.append([page, x, y, x + self.width, y + self.height])
 
 
-class HeadingParagraph(Paragraph):
+class HeadingParagraph(WrapOnceParagraph):
     """A heading: a named destination, a PDF outline entry, and its page for the contents."""
 
     def __init__(

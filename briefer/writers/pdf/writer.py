@@ -59,6 +59,7 @@ from briefer.writers.pdf.flowables import (
     HeadingParagraph,
     LayoutState,
     QuoteParagraph,
+    WrapOnceParagraph,
 )
 from briefer.writers.pdf.style import PdfStyle, ensure_italic_faces, load_style, missing_glyphs
 from briefer.writers.progress import PercentProgress
@@ -416,7 +417,11 @@ class PdfWriter:
             # (a quote longer than a page splits, and its last lines go with the citation).
             self.story.append(
                 KeepTogether(
-                    [*self._kept_with_next(), paragraph, RLParagraph(citation, self.p["citation"])]
+                    [
+                        *self._kept_with_next(),
+                        paragraph,
+                        WrapOnceParagraph(citation, self.p["citation"]),
+                    ]
                 )
             )
         else:
