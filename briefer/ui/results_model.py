@@ -100,7 +100,11 @@ class ResultsModel(QAbstractListModel):
         self.request = replace(request, limit=PAGE_SIZE, offset=0, with_facets=False)
         for job in list(self._jobs):
             job.cancel()
-            if pool("counts").tryTake(job):  # not started yet: it never will
+            try:
+                taken = pool("counts").tryTake(job)  # not started yet: it never will
+            except RuntimeError:  # already run and deleted by the pool (auto-delete)
+                taken = True
+            if taken:
                 self._jobs.discard(job)
         self.beginResetModel()
         self.hits = []
