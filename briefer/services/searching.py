@@ -192,23 +192,64 @@ def _facets(
     session: Session, library: Library, node: Node | None, filters: Filters
 ) -> dict[str, list[FacetCount]]:
     """Disjunctive facet counts: each facet ignores its own selection, applies the rest."""
+    parents = dict(session.execute(select(Theme.id, Theme.parent_id)).all())
+    counted = _facets_from_index(session, library, node, filters, parents)
+    if counted is None:
+        counted = _facets_in_sql(session, library, node, filters, parents)
+    theme_counts, country_counts, meeting_counts = counted
+    return {
+        "themes": _ranked(theme_counts, queries.theme_labels(session)),
+        "countries": _ranked(country_counts, queries.country_labels(session, country_counts)),
+        "meetings": _ranked(meeting_counts, queries.meeting_labels(session, meeting_counts)),
+    }
+
+
+FacetMaps = tuple[dict[str, int], dict[str, int], dict[int, int]]
+
+
+def _facets_from_index(
+    session: Session,
+    library: Library,
+    node: Node | None,
+    filters: Filters,
+    parents: Mapping[str, str | None],
+) -> FacetMaps | None:
+    """Counts from the process's columnar copy (``FacetIndex``), or None if unsupported.
+
+    The stamp, the copy (when reloaded) and the text match are read on one connection in
+    one transaction, so the counts describe a single snapshot of the library.
+    """
+    connection = session.connection()
+    stamp = library.search.facet_stamp(connection)
+    if stamp is None:
+        return None
+    index = library.facets.get(stamp, lambda s: library.search.load_facet_index(connection, s))
+    matched = library.search.matching_ids(connection, node)
+    ids, negated = matched if matched is not None else (None, False)
+    counts = index.counts(ids, negated, filters, parents)
+    return counts["themes"], counts["countries"], counts["meetings"]
+
+
+def _facets_in_sql(
+    session: Session,
+    library: Library,
+    node: Node | None,
+    filters: Filters,
+    parents: Mapping[str, str | None],
+) -> FacetMaps:
+    """Three grouped SQL queries, one per facet, each without its own facet's filter."""
 
     def match_without(facet: str) -> tuple[TextMatch | None, Filters]:
         others = filters.without(facet)
         return library.search.text_match(node, others), others
 
-    parents = dict(session.execute(select(Theme.id, Theme.parent_id)).all())
     statement = queries.theme_facet_statement(*match_without("themes"))
     theme_counts = queries.theme_counts(session.execute(statement), parents)  # type: ignore[arg-type]
     statement = queries.country_facet_statement(*match_without("countries"))
     country_counts: dict[str, int] = dict(session.execute(statement).all())
     statement = queries.meeting_facet_statement(*match_without("meetings"))
     meeting_counts: dict[int, int] = dict(session.execute(statement).all())
-    return {
-        "themes": _ranked(theme_counts, queries.theme_labels(session)),
-        "countries": _ranked(country_counts, queries.country_labels(session, country_counts)),
-        "meetings": _ranked(meeting_counts, queries.meeting_labels(session, meeting_counts)),
-    }
+    return theme_counts, country_counts, meeting_counts
 
 
 def _ranked(counts: Mapping[K, int], labels: Mapping[K, str]) -> list[FacetCount]:

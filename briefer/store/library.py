@@ -13,7 +13,7 @@ import shutil
 import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -26,6 +26,7 @@ from briefer.paths import migrations_dir
 from briefer.store.engine import make_engine, resolve_url, sqlite_path
 from briefer.store.schema import metadata
 from briefer.store.search import SearchBackend, backend_for
+from briefer.store.search.facet_index import FacetCache
 
 if TYPE_CHECKING:
     from alembic.config import Config
@@ -87,6 +88,7 @@ class Library:
     engine: Engine
     sessions: sessionmaker[Session]
     search: SearchBackend
+    facets: FacetCache = field(default_factory=FacetCache)
 
     @contextmanager
     def session(self) -> Iterator[Session]:

@@ -12,11 +12,14 @@ import datetime as dt
 from collections.abc import Iterable
 from contextlib import AbstractContextManager
 from dataclasses import dataclass
-from typing import Any, Protocol
+from typing import TYPE_CHECKING, Any, Protocol
 
 from sqlalchemy import ColumnElement, Connection, Engine, FromClause
 
 from briefer.store.search.query import Node
+
+if TYPE_CHECKING:
+    from briefer.store.search.facet_index import FacetIndex
 
 
 @dataclass(frozen=True)
@@ -93,6 +96,19 @@ class SearchBackend(Protocol):
 
         None: no text condition at all (every passage matches; filters stay with the SQL).
         """
+
+    def facet_stamp(self, connection: Connection) -> int | None:
+        """A counter that moves with every change facet counts depend on, or None.
+
+        None: the backend keeps no stamp, and facets are counted in SQL
+        (``briefer.store.queries``) instead of from a ``FacetIndex``.
+        """
+
+    def load_facet_index(self, connection: Connection, stamp: int) -> FacetIndex:
+        """The columns of ``briefer.store.search.facet_index`` as of ``stamp``."""
+
+    def matching_ids(self, connection: Connection, query: Node | None) -> tuple[Any, bool] | None:
+        """(ids of the passages the query's text matches, negated?); None: no text."""
 
 
 def backend_for(engine: Engine | Connection) -> SearchBackend:

@@ -256,6 +256,16 @@ class PostgresFtsBackend:
             connection.execute(text(statement))
         connection.execute(text(f"ANALYZE {SEARCH_TABLE}"))
 
+    def facet_stamp(self, connection: Connection) -> int | None:
+        """No stamp on PostgreSQL yet: facets are counted in SQL."""
+        return None
+
+    def load_facet_index(self, connection: Connection, stamp: int) -> Any:
+        raise NotImplementedError("PostgreSQL counts facets in SQL")
+
+    def matching_ids(self, connection: Connection, query: Node | None) -> tuple[Any, bool] | None:
+        raise NotImplementedError("PostgreSQL counts facets in SQL")
+
     def text_match(self, query: Node | None, filters: Filters | None = None) -> TextMatch | None:
         compiled = to_tsquery(query)
         tag_parts: list[str] = []

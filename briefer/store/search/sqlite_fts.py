@@ -16,6 +16,11 @@ SQL), and delete the FTS row with its passage. The body needs Python (folding), 
 ``index`` is called by the importer, in its transaction; call it after the passage's tags
 are inserted (before works too, but each tag insert then rewrites the FTS row).
 
+A one-row table ``passage_search_stamp`` counts changes that facet counts depend on (tag
+links, passages, a document's meeting or date, a meeting's date), bumped by triggers in
+the changing transaction: ``briefer.store.search.facet_index`` keeps a columnar copy of
+that data per process and reloads it when the stamp moves.
+
 It is an ordinary FTS5 table (it stores the folded copy): SQLite 3.40 has no
 ``contentless_delete``, the triggers need the stored body to rewrite ``tags``, and deletes
 stay correct whatever the folding rules become.
@@ -26,13 +31,34 @@ from __future__ import annotations
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 
+import numpy as np
 from sqlalchemy import Connection, column, func, literal, literal_column, table, text
 
 from briefer.domain.folding import fold
 from briefer.store.search import Filters, TextMatch
+from briefer.store.search.facet_index import FacetIndex, IdArray, TagLinks, parse_ids
 from briefer.store.search.query import Node, to_fts5
 
 FTS_TABLE = "passage_fts"
+STAMP_TABLE = "passage_search_stamp"
+_BUMP = f"UPDATE {STAMP_TABLE} SET version = version + 1;"
+# (table, trigger event) pairs whose changes move the facet stamp
+_STAMPED = (
+    ("passage_theme", "INSERT"),
+    ("passage_theme", "DELETE"),
+    ("passage_theme", "UPDATE"),
+    ("passage_country", "INSERT"),
+    ("passage_country", "DELETE"),
+    ("passage_country", "UPDATE"),
+    ("passage", "INSERT"),
+    ("passage", "DELETE"),
+    ("document", "UPDATE OF meeting_id, published"),
+    ("document", "DELETE"),
+    ("meeting", "UPDATE OF start_date"),
+    ("meeting", "DELETE"),
+)
+# days from SQLite's julianday() epoch to Python's date.toordinal() epoch
+_JULIAN_TO_ORDINAL = 1721424
 
 _CREATE = (
     f"CREATE VIRTUAL TABLE IF NOT EXISTS {FTS_TABLE} USING fts5("
@@ -56,13 +82,37 @@ def _retag(passage_id: str) -> str:
     return f"UPDATE {FTS_TABLE} SET tags = {_tags_of(passage_id)} WHERE rowid = {passage_id};"
 
 
+def _stamp_trigger_name(table_name: str, event: str) -> str:
+    return f"{STAMP_TABLE}_{table_name}_{event.split()[0].lower()}"
+
+
 def _trigger_names() -> list[str]:
+    """Triggers that ``tag_sync_suspended`` drops: those fired by tag-link changes."""
     names = [
         f"{FTS_TABLE}_{tag_table}_{suffix}"
         for tag_table in ("passage_theme", "passage_country")
         for suffix in ("ai", "ad", "au")
     ]
+    names += [
+        _stamp_trigger_name(table_name, event)
+        for table_name, event in _STAMPED
+        if table_name in ("passage_theme", "passage_country")
+    ]
     return names
+
+
+def _stamp_statements() -> list[str]:
+    statements = [
+        f"CREATE TABLE IF NOT EXISTS {STAMP_TABLE} "
+        "(id INTEGER PRIMARY KEY CHECK (id = 1), version INTEGER NOT NULL)",
+        f"INSERT OR IGNORE INTO {STAMP_TABLE} (id, version) VALUES (1, 0)",
+    ]
+    statements += [
+        f"CREATE TRIGGER IF NOT EXISTS {_stamp_trigger_name(table_name, event)} "
+        f"AFTER {event} ON {table_name} BEGIN {_BUMP} END"
+        for table_name, event in _STAMPED
+    ]
+    return statements
 
 
 def _triggers() -> list[str]:
@@ -100,7 +150,7 @@ class SqliteFtsBackend:
 
     def install(self, connection: Connection) -> None:
         connection.execute(text(_CREATE))
-        for statement in _triggers():
+        for statement in _triggers() + _stamp_statements():
             connection.execute(text(statement))
 
     def index(self, connection: Connection, rows: Iterable[tuple[int, str]]) -> None:
@@ -144,6 +194,7 @@ class SqliteFtsBackend:
             ),
             {"first": first_id, "last": last_id},
         )
+        connection.execute(text(_BUMP))
 
     def rebuild(self, connection: Connection) -> None:
         """Drop and refill the index from the tables (one statement; fold runs in SQLite).
@@ -162,6 +213,78 @@ class SqliteFtsBackend:
             )
         )
         connection.execute(text(f"INSERT INTO {FTS_TABLE}({FTS_TABLE}) VALUES ('optimize')"))
+        connection.execute(text(_BUMP))
+
+    # --- facet counts from a columnar copy (briefer.store.search.facet_index) -----------
+
+    def facet_stamp(self, connection: Connection) -> int | None:
+        """The library's change stamp, read in the caller's snapshot."""
+        return connection.execute(text(f"SELECT version FROM {STAMP_TABLE}")).scalar_one()
+
+    def load_facet_index(self, connection: Connection, stamp: int) -> FacetIndex:
+        """Read the columns facet counts need, each as one concatenated string per key.
+
+        ``stamp`` must have been read in the same transaction, so the arrays and the stamp
+        describe the same snapshot.
+        """
+        passages, documents = connection.execute(
+            text("SELECT group_concat(id), group_concat(document_id) FROM passage")
+        ).one()
+        passage_ids, document_ids = parse_ids(passages), parse_ids(documents)
+        size = int(passage_ids.max()) + 1 if len(passage_ids) else 0
+        present = np.zeros(size, dtype=bool)
+        present[passage_ids] = True
+        document_of = np.zeros(size, dtype=np.int64)
+        document_of[passage_ids] = document_ids
+        ids, meetings, days = connection.execute(
+            text(
+                "SELECT group_concat(d.id), group_concat(coalesce(d.meeting_id, 0)), "
+                "group_concat(coalesce(CAST(julianday(coalesce(m.start_date, d.published)) "
+                f"AS INTEGER) - {_JULIAN_TO_ORDINAL}, 0)) "
+                "FROM document d LEFT JOIN meeting m ON m.id = d.meeting_id"
+            )
+        ).one()
+        document_ids = parse_ids(ids)
+        documents_size = int(document_ids.max()) + 1 if len(document_ids) else 1
+        meeting_of_document = np.zeros(documents_size, dtype=np.int64)
+        meeting_of_document[document_ids] = parse_ids(meetings)
+        day_of_document = np.zeros(documents_size, dtype=np.int64)
+        day_of_document[document_ids] = parse_ids(days)
+        return FacetIndex(
+            stamp=stamp,
+            present=present,
+            document_of=document_of,
+            meeting_of_document=meeting_of_document,
+            day_of_document=day_of_document,
+            themes=self._links(connection, "passage_theme", "theme_id"),
+            countries=self._links(connection, "passage_country", "country_code"),
+        )
+
+    @staticmethod
+    def _links(connection: Connection, table_name: str, key: str) -> TagLinks:
+        rows = connection.execute(
+            text(
+                f"SELECT {key}, group_concat(passage_id) FROM {table_name} "
+                f"WHERE excluded = 0 GROUP BY {key}"
+            )
+        ).all()
+        return TagLinks.from_groups([(k, ids) for k, ids in rows])
+
+    def matching_ids(
+        self, connection: Connection, query: Node | None
+    ) -> tuple[IdArray, bool] | None:
+        """Ids of the passages a query's text matches, and whether the query negates them.
+
+        None when the query has no text condition (every passage matches).
+        """
+        compiled = to_fts5(query)
+        if compiled is None:
+            return None
+        joined = connection.execute(
+            text(f"SELECT group_concat(rowid) FROM {FTS_TABLE} WHERE {FTS_TABLE} MATCH :match"),
+            {"match": f"body : ({compiled.expression})"},
+        ).scalar_one()
+        return parse_ids(joined), compiled.negated
 
     def text_match(self, query: Node | None, filters: Filters | None = None) -> TextMatch | None:
         compiled = to_fts5(query)

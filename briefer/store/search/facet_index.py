@@ -1,0 +1,196 @@
+"""Facet counts from a columnar copy of every passage's tags, meeting and date.
+
+Counting facets in SQL visits every selected passage's tag links through the indexes: a
+few microseconds per passage, so 0.5–1 s for a common word at a million passages, three
+times over (each facet ignores its own selection). Here the links live in flat numpy
+arrays (passage id, tag index), loaded once per process, and a facet count is a handful
+of vectorised passes: the text match gives the ids of its passages, filters become
+boolean masks, and ``bincount`` counts. At a million passages that is tens of
+milliseconds whatever the query.
+
+The copy must never be stale. The library keeps a **stamp**: a counter that SQL
+triggers bump in the same transaction as any change a count depends on (tag links,
+passages, a document's meeting or date, a meeting's date). The cache compares the stamp
+read in the query's own snapshot with the one its arrays were built at, and reloads on
+any difference, so a count always reflects exactly the data the query sees.
+
+The counts are those ``briefer.store.queries`` defines (disjunctive, excluded links never
+count, a parent theme counts each passage under it once); tests check both give the same.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+from numpy.typing import NDArray
+
+from briefer.store.search import Filters
+
+IdArray = NDArray[np.int64]
+Mask = NDArray[np.bool_]
+
+
+def parse_ids(joined: str | None) -> IdArray:
+    """Integers joined by commas (SQL ``group_concat``) as an array.
+
+    One concatenated string crosses the driver instead of a Python row per passage:
+    about three times faster for 200,000 ids.
+    """
+    if not joined:
+        return np.zeros(0, dtype=np.int64)
+    return np.fromstring(joined, dtype=np.int64, sep=",")
+
+
+@dataclass(frozen=True)
+class TagLinks:
+    """Active links of one kind: parallel arrays of passage ids and indexes into ``keys``."""
+
+    keys: tuple[str, ...]
+    passage: IdArray
+    key: IdArray
+
+    @classmethod
+    def from_groups(cls, groups: Sequence[tuple[str, str | None]]) -> TagLinks:
+        """From (key, passage ids joined by commas) rows, one per key."""
+        keys, passages, indexes = [], [], []
+        for index, (key, joined) in enumerate(sorted(groups)):
+            ids = parse_ids(joined)
+            keys.append(key)
+            passages.append(ids)
+            indexes.append(np.full(len(ids), index, dtype=np.int64))
+        if not keys:
+            return cls((), np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64))
+        return cls(tuple(keys), np.concatenate(passages), np.concatenate(indexes))
+
+    def having(self, wanted: Sequence[str], size: int) -> Mask:
+        """A mask over passage ids: True where the passage has one of ``wanted``."""
+        selected = np.isin(self.key, [i for i, k in enumerate(self.keys) if k in set(wanted)])
+        mask = np.zeros(size, dtype=bool)
+        mask[self.passage[selected]] = True
+        return mask
+
+    def counts(self, selected: Mask) -> tuple[IdArray, IdArray]:
+        """(passage ids, key indexes) of the links of the selected passages."""
+        inside = selected[self.passage]
+        return self.passage[inside], self.key[inside]
+
+
+@dataclass(frozen=True)
+class FacetIndex:
+    """The columns facet counts need, as of one stamp of the library."""
+
+    stamp: int
+    present: Mask  # by passage id: the passage exists
+    document_of: IdArray  # by passage id
+    meeting_of_document: IdArray  # by document id; 0: no meeting
+    day_of_document: IdArray  # by document id: the passages' date (``date.toordinal``); 0: none
+    themes: TagLinks
+    countries: TagLinks
+
+    @property
+    def size(self) -> int:
+        return len(self.present)
+
+    def select(self, matched: IdArray | None, negated: bool) -> Mask:
+        """The passages a text match selects (all of them when there is no text)."""
+        if matched is None:
+            return self.present.copy()
+        hit = np.zeros(self.size, dtype=bool)
+        hit[matched[matched < self.size]] = True
+        return self.present & ~hit if negated else hit
+
+    def counts(
+        self,
+        matched: IdArray | None,
+        negated: bool,
+        filters: Filters,
+        parents: Mapping[str, str | None],
+    ) -> dict[str, dict[Any, int]]:
+        """Disjunctive counts: each facet applies the text and every filter but its own."""
+        base = self.select(matched, negated) & self._date_mask(filters)
+        theme_mask = self._mask(filters.themes, self.themes)
+        country_mask = self._mask(filters.countries, self.countries)
+        meeting_mask = self._meeting_mask(filters.meetings)
+        return {
+            "themes": self._theme_counts(base & country_mask & meeting_mask, parents),
+            "countries": self._key_counts(self.countries, base & theme_mask & meeting_mask),
+            "meetings": self._meeting_counts(base & theme_mask & country_mask),
+        }
+
+    def _mask(self, wanted: tuple[str, ...] | None, links: TagLinks) -> Mask:
+        if wanted is None:
+            return np.ones(self.size, dtype=bool)
+        return links.having(wanted, self.size)
+
+    def _meeting_mask(self, meetings: tuple[int, ...] | None) -> Mask:
+        if meetings is None:
+            return np.ones(self.size, dtype=bool)
+        by_document = np.isin(self.meeting_of_document, np.asarray(meetings, dtype=np.int64))
+        by_document[self.meeting_of_document == 0] = False
+        return by_document[self.document_of]
+
+    def _date_mask(self, filters: Filters) -> Mask:
+        if filters.date_from is None and filters.date_to is None:
+            return np.ones(self.size, dtype=bool)
+        days = self.day_of_document
+        ok = days != 0
+        if filters.date_from is not None:
+            ok &= days >= filters.date_from.toordinal()
+        if filters.date_to is not None:
+            ok &= days <= filters.date_to.toordinal()
+        return ok[self.document_of]
+
+    @staticmethod
+    def _key_counts(links: TagLinks, selected: Mask) -> dict[Any, int]:
+        _passages, keys = links.counts(selected)
+        counts = np.bincount(keys, minlength=len(links.keys))
+        return {links.keys[i]: int(n) for i, n in enumerate(counts) if n}
+
+    def _theme_counts(self, selected: Mask, parents: Mapping[str, str | None]) -> dict[Any, int]:
+        """Direct counts for sub-themes; distinct passages under each top-level theme."""
+        keys = self.themes.keys
+        passages, indexes = self.themes.counts(selected)
+        direct = np.bincount(indexes, minlength=len(keys))
+        top = [parents.get(k) or k for k in keys]
+        roots = sorted(set(top))
+        root_of = np.array([roots.index(t) for t in top], dtype=np.int64)
+        pairs = np.unique(passages * len(roots) + root_of[indexes]) if len(keys) else passages
+        rolled = np.bincount(pairs % len(roots), minlength=len(roots)) if len(keys) else []
+        counts = {k: int(direct[i]) for i, k in enumerate(keys) if direct[i] and parents.get(k)}
+        counts.update({roots[i]: int(n) for i, n in enumerate(rolled) if n})
+        return counts
+
+    def _meeting_counts(self, selected: Mask) -> dict[Any, int]:
+        meetings = self.meeting_of_document[self.document_of[selected]]
+        counts = np.bincount(meetings)
+        return {int(m): int(n) for m, n in enumerate(counts) if n and m}
+
+
+Loader = Callable[[int], FacetIndex]
+
+
+class FacetCache:
+    """One ``FacetIndex`` per library and process, rebuilt when the library's stamp moves.
+
+    Searches run on several threads (the window's pool); one lock makes a second thread
+    wait for a load in progress instead of loading the same arrays twice.
+    """
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._index: FacetIndex | None = None
+
+    def get(self, stamp: int, load: Loader) -> FacetIndex:
+        with self._lock:
+            if self._index is None or self._index.stamp != stamp:
+                self._index = None  # free the old arrays before building new ones
+                self._index = load(stamp)
+            return self._index
+
+    def clear(self) -> None:
+        with self._lock:
+            self._index = None
