@@ -192,19 +192,19 @@ def _facets(
     session: Session, library: Library, node: Node | None, filters: Filters
 ) -> dict[str, list[FacetCount]]:
     """Disjunctive facet counts: each facet ignores its own selection, applies the rest."""
-    parents = dict(session.execute(select(Theme.id, Theme.parent_id)).all())
-    counted = _facets_from_index(session, library, node, filters, parents)
+    counted = _facets_from_index(session, library, node, filters)
     if counted is None:
-        counted = _facets_in_sql(session, library, node, filters, parents)
-    theme_counts, country_counts, meeting_counts = counted
+        counted = _facets_in_sql(session, library, node, filters)
+    theme_counts, country_counts, meeting_counts, meeting_labels = counted
     return {
         "themes": _ranked(theme_counts, queries.theme_labels(session)),
         "countries": _ranked(country_counts, queries.country_labels(session, country_counts)),
-        "meetings": _ranked(meeting_counts, queries.meeting_labels(session, meeting_counts)),
+        "meetings": _ranked(meeting_counts, meeting_labels),
     }
 
 
-FacetMaps = tuple[dict[str, int], dict[str, int], dict[int, int]]
+# theme, country and meeting counts, and the labels of the counted meetings
+FacetMaps = tuple[dict[str, int], dict[str, int], dict[int, int], Mapping[int, str]]
 
 
 def _facets_from_index(
@@ -212,7 +212,6 @@ def _facets_from_index(
     library: Library,
     node: Node | None,
     filters: Filters,
-    parents: Mapping[str, str | None],
 ) -> FacetMaps | None:
     """Counts from the process's columnar copy (``FacetIndex``), or None if unsupported.
 
@@ -226,8 +225,8 @@ def _facets_from_index(
     index = library.facets.get(stamp, lambda s: library.search.load_facet_index(connection, s))
     matched = library.search.matching_ids(connection, node)
     ids, negated = matched if matched is not None else (None, False)
-    counts = index.counts(ids, negated, filters, parents)
-    return counts["themes"], counts["countries"], counts["meetings"]
+    counts = index.counts(ids, negated, filters)
+    return counts["themes"], counts["countries"], counts["meetings"], index.meeting_labels
 
 
 def _facets_in_sql(
@@ -235,9 +234,9 @@ def _facets_in_sql(
     library: Library,
     node: Node | None,
     filters: Filters,
-    parents: Mapping[str, str | None],
 ) -> FacetMaps:
     """Three grouped SQL queries, one per facet, each without its own facet's filter."""
+    parents = dict(session.execute(select(Theme.id, Theme.parent_id)).all())
 
     def match_without(facet: str) -> tuple[TextMatch | None, Filters]:
         others = filters.without(facet)
@@ -249,7 +248,8 @@ def _facets_in_sql(
     country_counts: dict[str, int] = dict(session.execute(statement).all())
     statement = queries.meeting_facet_statement(*match_without("meetings"))
     meeting_counts: dict[int, int] = dict(session.execute(statement).all())
-    return theme_counts, country_counts, meeting_counts
+    labels = queries.meeting_labels(session, meeting_counts)
+    return theme_counts, country_counts, meeting_counts, labels
 
 
 def _ranked(counts: Mapping[K, int], labels: Mapping[K, str]) -> list[FacetCount]:

@@ -212,7 +212,8 @@ class PassageTheme(Base):
 
     __tablename__ = "passage_theme"
     __table_args__ = (
-        Index("ix_passage_theme_theme", "theme_id", "passage_id"),
+        # covering index: a theme's active passages in id order (filters, facet index loads)
+        Index("ix_passage_theme_theme", "theme_id", "excluded", "passage_id"),
         # covering index: a passage's active themes without reading the rows (facet counts)
         Index("ix_passage_theme_active", "passage_id", "excluded", "theme_id"),
     )
@@ -234,7 +235,8 @@ class PassageCountry(Base):
 
     __tablename__ = "passage_country"
     __table_args__ = (
-        Index("ix_passage_country_country", "country_code", "passage_id"),
+        # covering index: a country's active passages in id order (filters, facet index loads)
+        Index("ix_passage_country_country", "country_code", "excluded", "passage_id"),
         # covering index: a passage's active countries without reading the rows (facets)
         Index("ix_passage_country_active", "passage_id", "excluded", "country_code"),
     )

@@ -28,6 +28,7 @@ from typing import Any
 
 from sqlalchemy import (
     ColumnElement,
+    Connection,
     FromClause,
     Integer,
     Select,
@@ -447,7 +448,21 @@ def meeting_labels(session: Session, ids: Iterable[int]) -> dict[int, str]:
                 Meeting.id.in_(ids[chunk : chunk + 900])
             )
         )
-        for mid, title, start, city in rows:
-            parts = [title or f"meeting {mid}", city, start.isoformat() if start else None]
-            labels[mid] = ", ".join(p for p in parts if p)
+        labels.update(
+            (mid, meeting_label(mid, title, start, city)) for mid, title, start, city in rows
+        )
     return labels
+
+
+def all_meeting_labels(connection: Connection) -> dict[int, str]:
+    """The label of every meeting (for a facet index that counts them all)."""
+    rows = connection.execute(
+        select(meeting.c.id, meeting.c.title, meeting.c.start_date, meeting.c.city)
+    )
+    return {mid: meeting_label(mid, title, start, city) for mid, title, start, city in rows}
+
+
+def meeting_label(mid: int, title: str | None, start: Any, city: str | None) -> str:
+    """``title, city, start date``; a meeting without a title is ``meeting ID``."""
+    parts = [title or f"meeting {mid}", city, start.isoformat() if start else None]
+    return ", ".join(p for p in parts if p)

@@ -3,9 +3,10 @@
 Revision ID: 0002
 Revises: 0001
 
-Installs the search backend's current structures again: on SQLite this adds the
-``passage_search_stamp`` table and the triggers that bump it (``CREATE ... IF NOT
-EXISTS``: what exists is kept). Nothing is rewritten, so the upgrade is quick at any size.
+The tag tables' by-key indexes gain ``excluded`` before the passage id, so a key's active
+passages are read from the index alone. The search backend's structures are installed
+again: on SQLite the ``passage_search_stamp`` table and the triggers that bump it, and the
+tag triggers are recreated so bulk re-tagging can pause them without a schema change.
 """
 
 from __future__ import annotations
@@ -20,22 +21,28 @@ branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
 
+_BY_KEY = {
+    "passage_theme": ("ix_passage_theme_theme", "theme_id"),
+    "passage_country": ("ix_passage_country_country", "country_code"),
+}
+
+
 def upgrade() -> None:
     from briefer.store.search import backend_for
 
-    backend_for(op.get_bind()).install(op.get_bind())
+    for table_name, (index, key) in _BY_KEY.items():
+        op.drop_index(index, table_name=table_name)
+        op.create_index(index, table_name, [key, "excluded", "passage_id"])
+    bind = op.get_bind()
+    if bind.dialect.name == "sqlite":
+        from briefer.store.search.sqlite_fts import FTS_TAG_TRIGGERS
+
+        for name in FTS_TAG_TRIGGERS:
+            op.execute(f"DROP TRIGGER IF EXISTS {name}")
+    backend_for(bind).install(bind)
 
 
 def downgrade() -> None:
-    bind = op.get_bind()
-    if bind.dialect.name != "sqlite":
-        return
-    from briefer.store.search.sqlite_fts import STAMP_TABLE
-
-    triggers = bind.exec_driver_sql(
-        "SELECT name FROM sqlite_master WHERE type = 'trigger' AND name LIKE ?",
-        (f"{STAMP_TABLE}_%",),
-    ).scalars()
-    for name in list(triggers):
-        op.execute(f"DROP TRIGGER IF EXISTS {name}")
-    op.execute(f"DROP TABLE IF EXISTS {STAMP_TABLE}")
+    raise NotImplementedError(
+        "Briefer only upgrades libraries; restore the backup made before the upgrade"
+    )

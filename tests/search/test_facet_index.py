@@ -17,7 +17,7 @@ from briefer.domain.search import FacetCount, SearchRequest
 from briefer.paths import sample_dir
 from briefer.services.importing import import_all
 from briefer.services.library import open_ready_library
-from briefer.services.searching import facet_counts
+from briefer.services.searching import facet_counts, search
 from briefer.store.engine import make_engine
 from briefer.store.library import Library, alembic_config, open_library
 from briefer.store.models import Document, Meeting, Passage, PassageCountry, PassageTheme
@@ -107,7 +107,7 @@ def test_counts_follow_every_change_without_reopening(
     """Each change a count depends on shows at once, and equals the SQL count."""
     request = SearchRequest(query="migration OR border", countries=("group:wb6",))
     before = facet_counts(sample, request)
-    pid = first_passage(sample, "migration")
+    pid = search(sample, request).hits[0].passage_id
 
     def changed() -> Facets:
         now = facet_counts(sample, request)

@@ -45,38 +45,70 @@ def parse_ids(joined: str | None) -> IdArray:
     return np.fromstring(joined, dtype=np.int64, sep=",")
 
 
+def _ints(values: Any) -> IdArray:
+    return np.asarray(values, dtype=np.int64)
+
+
 @dataclass(frozen=True)
 class TagLinks:
-    """Active links of one kind: parallel arrays of passage ids and indexes into ``keys``."""
+    """Active links of one kind: parallel arrays of passage ids and indexes into ``keys``.
+
+    Arrays are 32-bit: half the memory traffic of the passes over three million links.
+    """
 
     keys: tuple[str, ...]
-    passage: IdArray
-    key: IdArray
+    passage: NDArray[np.int32]
+    key: NDArray[np.int32]
 
     @classmethod
     def from_groups(cls, groups: Sequence[tuple[str, str | None]]) -> TagLinks:
         """From (key, passage ids joined by commas) rows, one per key."""
-        keys, passages, indexes = [], [], []
-        for index, (key, joined) in enumerate(sorted(groups)):
-            ids = parse_ids(joined)
-            keys.append(key)
-            passages.append(ids)
-            indexes.append(np.full(len(ids), index, dtype=np.int64))
+        rows = sorted((key, parse_ids(joined)) for key, joined in groups)
+        keys = tuple(key for key, _ids in rows)
+        passages = [ids for _key, ids in rows]
+        indexes = [np.full(len(ids), i) for i, (_key, ids) in enumerate(rows)]
+        return cls.of(keys, passages, indexes)
+
+    @classmethod
+    def of(cls, keys: tuple[str, ...], passages: Sequence[Any], indexes: Sequence[Any]) -> TagLinks:
         if not keys:
-            return cls((), np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64))
-        return cls(tuple(keys), np.concatenate(passages), np.concatenate(indexes))
+            return cls((), np.zeros(0, dtype=np.int32), np.zeros(0, dtype=np.int32))
+        return cls(
+            keys,
+            np.concatenate(passages).astype(np.int32),
+            np.concatenate(indexes).astype(np.int32),
+        )
+
+    def rolled_up(self, parents: Mapping[str, str | None]) -> TagLinks:
+        """Links to each key's parent (or the key itself at the top), one per passage and parent.
+
+        The taxonomy's top-level themes count each passage under them once, however many of
+        their children it carries: distinct (passage, parent) pairs, computed once per load.
+        """
+        tops = tuple(sorted({parents.get(k) or k for k in self.keys}))
+        size = int(self.passage.max()) + 1 if len(self.passage) else 0
+        passages = [
+            np.flatnonzero(
+                self.having([k for k in self.keys if (parents.get(k) or k) == top], size)
+            )
+            for top in tops
+        ]
+        indexes = [np.full(len(ids), i) for i, ids in enumerate(passages)]
+        return TagLinks.of(tops, passages, indexes)
 
     def having(self, wanted: Sequence[str], size: int) -> Mask:
         """A mask over passage ids: True where the passage has one of ``wanted``."""
-        selected = np.isin(self.key, [i for i, k in enumerate(self.keys) if k in set(wanted)])
+        chosen = set(wanted)
+        flags = np.array([k in chosen for k in self.keys] or [False], dtype=bool)
         mask = np.zeros(size, dtype=bool)
-        mask[self.passage[selected]] = True
+        if len(self.key):
+            mask[self.passage[flags[self.key]]] = True
         return mask
 
-    def counts(self, selected: Mask) -> tuple[IdArray, IdArray]:
-        """(passage ids, key indexes) of the links of the selected passages."""
-        inside = selected[self.passage]
-        return self.passage[inside], self.key[inside]
+    def counts(self, selected: Mask) -> dict[str, int]:
+        """Selected passages per key (keys with none left out)."""
+        counts = np.bincount(self.key[selected[self.passage]], minlength=len(self.keys))
+        return {self.keys[i]: int(n) for i, n in enumerate(counts) if n}
 
 
 @dataclass(frozen=True)
@@ -89,7 +121,10 @@ class FacetIndex:
     meeting_of_document: IdArray  # by document id; 0: no meeting
     day_of_document: IdArray  # by document id: the passages' date (``date.toordinal``); 0: none
     themes: TagLinks
+    theme_tops: TagLinks  # ``themes.rolled_up(parents)``
+    parents: Mapping[str, str | None]  # the taxonomy the roll-up was made with
     countries: TagLinks
+    meeting_labels: Mapping[int, str]
 
     @property
     def size(self) -> int:
@@ -104,11 +139,7 @@ class FacetIndex:
         return self.present & ~hit if negated else hit
 
     def counts(
-        self,
-        matched: IdArray | None,
-        negated: bool,
-        filters: Filters,
-        parents: Mapping[str, str | None],
+        self, matched: IdArray | None, negated: bool, filters: Filters
     ) -> dict[str, dict[Any, int]]:
         """Disjunctive counts: each facet applies the text and every filter but its own."""
         base = self.select(matched, negated) & self._date_mask(filters)
@@ -116,8 +147,8 @@ class FacetIndex:
         country_mask = self._mask(filters.countries, self.countries)
         meeting_mask = self._meeting_mask(filters.meetings)
         return {
-            "themes": self._theme_counts(base & country_mask & meeting_mask, parents),
-            "countries": self._key_counts(self.countries, base & theme_mask & meeting_mask),
+            "themes": self._theme_counts(base & country_mask & meeting_mask),
+            "countries": self.countries.counts(base & theme_mask & meeting_mask),
             "meetings": self._meeting_counts(base & theme_mask & country_mask),
         }
 
@@ -144,24 +175,11 @@ class FacetIndex:
             ok &= days <= filters.date_to.toordinal()
         return ok[self.document_of]
 
-    @staticmethod
-    def _key_counts(links: TagLinks, selected: Mask) -> dict[Any, int]:
-        _passages, keys = links.counts(selected)
-        counts = np.bincount(keys, minlength=len(links.keys))
-        return {links.keys[i]: int(n) for i, n in enumerate(counts) if n}
-
-    def _theme_counts(self, selected: Mask, parents: Mapping[str, str | None]) -> dict[Any, int]:
+    def _theme_counts(self, selected: Mask) -> dict[Any, int]:
         """Direct counts for sub-themes; distinct passages under each top-level theme."""
-        keys = self.themes.keys
-        passages, indexes = self.themes.counts(selected)
-        direct = np.bincount(indexes, minlength=len(keys))
-        top = [parents.get(k) or k for k in keys]
-        roots = sorted(set(top))
-        root_of = np.array([roots.index(t) for t in top], dtype=np.int64)
-        pairs = np.unique(passages * len(roots) + root_of[indexes]) if len(keys) else passages
-        rolled = np.bincount(pairs % len(roots), minlength=len(roots)) if len(keys) else []
-        counts = {k: int(direct[i]) for i, k in enumerate(keys) if direct[i] and parents.get(k)}
-        counts.update({roots[i]: int(n) for i, n in enumerate(rolled) if n})
+        direct = self.themes.counts(selected)
+        counts = {k: n for k, n in direct.items() if self.parents.get(k)}
+        counts.update(self.theme_tops.counts(selected))
         return counts
 
     def _meeting_counts(self, selected: Mask) -> dict[Any, int]:

@@ -35,6 +35,7 @@ import numpy as np
 from sqlalchemy import Connection, column, func, literal, literal_column, table, text
 
 from briefer.domain.folding import fold
+from briefer.store.queries import all_meeting_labels
 from briefer.store.search import Filters, TextMatch
 from briefer.store.search.facet_index import FacetIndex, IdArray, TagLinks, parse_ids
 from briefer.store.search.query import Node, to_fts5
@@ -42,6 +43,7 @@ from briefer.store.search.query import Node, to_fts5
 FTS_TABLE = "passage_fts"
 STAMP_TABLE = "passage_search_stamp"
 _BUMP = f"UPDATE {STAMP_TABLE} SET version = version + 1;"
+_NOT_SUSPENDED = f"(SELECT suspended FROM {STAMP_TABLE}) = 0"
 # (table, trigger event) pairs whose changes move the facet stamp
 _STAMPED = (
     ("passage_theme", "INSERT"),
@@ -54,8 +56,11 @@ _STAMPED = (
     ("passage", "DELETE"),
     ("document", "UPDATE OF meeting_id, published"),
     ("document", "DELETE"),
-    ("meeting", "UPDATE OF start_date"),
+    ("meeting", "UPDATE"),  # the date, and the title and city of its facet label
     ("meeting", "DELETE"),
+    ("theme", "INSERT"),  # the tree that parent themes' counts roll up
+    ("theme", "UPDATE OF parent_id"),
+    ("theme", "DELETE"),
 )
 # days from SQLite's julianday() epoch to Python's date.toordinal() epoch
 _JULIAN_TO_ORDINAL = 1721424
@@ -86,32 +91,32 @@ def _stamp_trigger_name(table_name: str, event: str) -> str:
     return f"{STAMP_TABLE}_{table_name}_{event.split()[0].lower()}"
 
 
-def _trigger_names() -> list[str]:
-    """Triggers that ``tag_sync_suspended`` drops: those fired by tag-link changes."""
-    names = [
-        f"{FTS_TABLE}_{tag_table}_{suffix}"
-        for tag_table in ("passage_theme", "passage_country")
-        for suffix in ("ai", "ad", "au")
-    ]
-    names += [
-        _stamp_trigger_name(table_name, event)
-        for table_name, event in _STAMPED
-        if table_name in ("passage_theme", "passage_country")
-    ]
-    return names
+_TAG_TABLES = ("passage_theme", "passage_country")
+# the full-text index's tag triggers (the 0002 migration recreates them with a WHEN clause)
+FTS_TAG_TRIGGERS = tuple(
+    f"{FTS_TABLE}_{tag_table}_{suffix}"
+    for tag_table in _TAG_TABLES
+    for suffix in ("ai", "ad", "au")
+)
 
 
 def _stamp_statements() -> list[str]:
+    """The stamp table, its row, and a trigger per change that moves it.
+
+    ``suspended`` is set only inside a bulk re-tag's own transaction (``tag_sync_suspended``),
+    so no other connection ever sees it set.
+    """
     statements = [
-        f"CREATE TABLE IF NOT EXISTS {STAMP_TABLE} "
-        "(id INTEGER PRIMARY KEY CHECK (id = 1), version INTEGER NOT NULL)",
-        f"INSERT OR IGNORE INTO {STAMP_TABLE} (id, version) VALUES (1, 0)",
+        f"CREATE TABLE IF NOT EXISTS {STAMP_TABLE} (id INTEGER PRIMARY KEY CHECK (id = 1), "
+        "version INTEGER NOT NULL, suspended INTEGER NOT NULL DEFAULT 0)",
+        f"INSERT OR IGNORE INTO {STAMP_TABLE} (id, version, suspended) VALUES (1, 0, 0)",
     ]
-    statements += [
-        f"CREATE TRIGGER IF NOT EXISTS {_stamp_trigger_name(table_name, event)} "
-        f"AFTER {event} ON {table_name} BEGIN {_BUMP} END"
-        for table_name, event in _STAMPED
-    ]
+    for table_name, event in _STAMPED:
+        when = f"WHEN {_NOT_SUSPENDED} " if table_name in _TAG_TABLES else ""
+        statements.append(
+            f"CREATE TRIGGER IF NOT EXISTS {_stamp_trigger_name(table_name, event)} "
+            f"AFTER {event} ON {table_name} {when}BEGIN {_BUMP} END"
+        )
     return statements
 
 
@@ -121,11 +126,11 @@ def _triggers() -> list[str]:
         name = f"{FTS_TABLE}_{tag_table}"
         statements += [
             f"CREATE TRIGGER IF NOT EXISTS {name}_ai AFTER INSERT ON {tag_table} "
-            f"BEGIN {_retag('new.passage_id')} END",
+            f"WHEN {_NOT_SUSPENDED} BEGIN {_retag('new.passage_id')} END",
             f"CREATE TRIGGER IF NOT EXISTS {name}_ad AFTER DELETE ON {tag_table} "
-            f"BEGIN {_retag('old.passage_id')} END",
+            f"WHEN {_NOT_SUSPENDED} BEGIN {_retag('old.passage_id')} END",
             f"CREATE TRIGGER IF NOT EXISTS {name}_au AFTER UPDATE ON {tag_table} "
-            f"BEGIN {_retag('old.passage_id')} {_retag('new.passage_id')} END",
+            f"WHEN {_NOT_SUSPENDED} BEGIN {_retag('old.passage_id')} {_retag('new.passage_id')} END",
         ]
     statements.append(
         f"CREATE TRIGGER IF NOT EXISTS {FTS_TABLE}_passage_ad AFTER DELETE ON passage "
@@ -150,7 +155,7 @@ class SqliteFtsBackend:
 
     def install(self, connection: Connection) -> None:
         connection.execute(text(_CREATE))
-        for statement in _triggers() + _stamp_statements():
+        for statement in _stamp_statements() + _triggers():
             connection.execute(text(statement))
 
     def index(self, connection: Connection, rows: Iterable[tuple[int, str]]) -> None:
@@ -175,15 +180,16 @@ class SqliteFtsBackend:
 
         Re-tagging deletes and re-inserts millions of tag rows; with the triggers each row
         would rewrite its passage's FTS row. Inside this block (use it within ONE
-        transaction, so no other writer slips in) the triggers are dropped, and recreated
-        on exit; call ``refresh_tags`` for the passages changed before leaving it.
+        transaction) the tag triggers are paused by a flag in the stamp table, set and
+        cleared in that transaction: other connections never see it, and no schema
+        change disturbs readers (dropping the triggers did, mid-query). Call
+        ``refresh_tags`` for the passages changed before leaving the block.
         """
-        for name in _trigger_names():
-            connection.execute(text(f"DROP TRIGGER IF EXISTS {name}"))
+        connection.execute(text(f"UPDATE {STAMP_TABLE} SET suspended = 1"))
         try:
             yield
         finally:
-            self.install(connection)
+            connection.execute(text(f"UPDATE {STAMP_TABLE} SET suspended = 0"))
 
     def refresh_tags(self, connection: Connection, first_id: int, last_id: int) -> None:
         """Recompute the tag tokens of passages ``first_id..last_id`` (inclusive)."""
@@ -250,14 +256,19 @@ class SqliteFtsBackend:
         meeting_of_document[document_ids] = parse_ids(meetings)
         day_of_document = np.zeros(documents_size, dtype=np.int64)
         day_of_document[document_ids] = parse_ids(days)
+        themes = self._links(connection, "passage_theme", "theme_id")
+        parents = dict(connection.execute(text("SELECT id, parent_id FROM theme")).all())
         return FacetIndex(
             stamp=stamp,
             present=present,
             document_of=document_of,
             meeting_of_document=meeting_of_document,
             day_of_document=day_of_document,
-            themes=self._links(connection, "passage_theme", "theme_id"),
+            themes=themes,
+            theme_tops=themes.rolled_up(parents),
+            parents=parents,
             countries=self._links(connection, "passage_country", "country_code"),
+            meeting_labels=all_meeting_labels(connection),
         )
 
     @staticmethod
