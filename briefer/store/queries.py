@@ -229,7 +229,7 @@ def hits_statement(
     (ranked text queries), else None: then ask ``count_statement``.
     """
     rank = match.rank if match is not None else None
-    if rank is not None and sort != "date" and limit > 0:
+    if is_ranked(match, sort, limit):
         return _ranked_page(match, filters, rank, limit, offset)  # type: ignore[arg-type]
     in_document_order = [passage.c.document_id, passage.c.position]
     if sort == "date":
@@ -242,8 +242,33 @@ def hits_statement(
     return selection.select(*columns).order_by(*order).limit(limit).offset(offset)
 
 
+def is_ranked(match: TextMatch | None, sort: str, limit: int) -> bool:
+    """Whether ``hits_statement`` orders by relevance (and counts the total for free)."""
+    return match is not None and match.rank is not None and sort != "date" and limit > 0
+
+
+def ranked_part_statement(
+    match: TextMatch, filters: Filters, wanted: int, first_id: int, last_id: int
+) -> Select[Any]:
+    """The best ``wanted`` hits among passages ``first_id..last_id``, with their order keys.
+
+    Rows: (passage id, rank, total in the part, document id, position). The best hits of
+    a whole library are the best of the best of each part, by (rank, document, position),
+    so parts can be ranked at the same time on separate connections (one per core); the
+    total is the sum of the parts' totals. bm25's statistics are the whole index's, so a
+    passage's rank is the same in a part as in the whole.
+    """
+    assert match.rank is not None
+    return _ranked_page(match, filters, match.rank, wanted, 0, (first_id, last_id))
+
+
 def _ranked_page(
-    match: TextMatch, filters: Filters, rank: ColumnElement[Any], limit: int, offset: int
+    match: TextMatch,
+    filters: Filters,
+    rank: ColumnElement[Any],
+    limit: int,
+    offset: int,
+    id_range: tuple[int, int] | None = None,
 ) -> Select[Any]:
     """A page by rank, then document order, looking up only the passages that can be on it.
 
@@ -255,6 +280,8 @@ def _ranked_page(
     second text match is run to count.
     """
     selection = _selection(match, filters)
+    if id_range is not None:
+        selection.where.append(selection.pid.between(*id_range))
     matched = (
         selection.select(selection.pid.label("pid"), rank.label("rank"))
         .cte("matched")
@@ -268,8 +295,9 @@ def _ranked_page(
         .scalar_subquery()
     )
     total = select(func.count()).select_from(matched).scalar_subquery()
+    order_keys = [passage.c.document_id, passage.c.position] if id_range is not None else []
     return (
-        select(passage.c.id, matched.c.rank, total)
+        select(passage.c.id, matched.c.rank, total, *order_keys)
         .select_from(matched.join(passage, passage.c.id == matched.c.pid))
         .where(or_(matched.c.rank <= cut_off, cut_off.is_(None)))
         .order_by(matched.c.rank, passage.c.document_id, passage.c.position)
