@@ -156,14 +156,17 @@ def _use_a_larger_page_cache(session: Session) -> None:
 
 def resolve_filters(session: Session, request: SearchRequest) -> queries.Filters:
     """Turn what the user named into ids and codes; raises ``NotFound`` for unknown names."""
-    themes = None
+    themes = roots = None
+    depth = 0
     if request.themes:
         known = set(session.scalars(select(Theme.id).where(Theme.id.in_(request.themes))))
         _require_known("theme", request.themes, known, "briefer themes")
         themes = queries.theme_with_descendants(session, request.themes)
-    countries = None
+        parents = dict(session.execute(select(Theme.id, Theme.parent_id)).all())
+        roots, depth = queries.theme_roots(themes, parents)
+    countries = terms = None
     if request.countries:
-        countries = _resolve_countries(session, request.countries)
+        countries, terms = _resolve_countries(session, request.countries)
     meetings = None
     if request.meetings:
         known_ids = set(session.scalars(select(Meeting.id).where(Meeting.id.in_(request.meetings))))
@@ -175,27 +178,37 @@ def resolve_filters(session: Session, request: SearchRequest) -> queries.Filters
         meetings=meetings,
         date_from=request.date_from,
         date_to=request.date_to,
+        theme_roots=roots,
+        theme_depth=depth,
+        country_terms=terms,
     )
 
 
-def _resolve_countries(session: Session, named: tuple[str, ...]) -> tuple[str, ...]:
+def _resolve_countries(
+    session: Session, named: tuple[str, ...]
+) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    """(member codes, the codes and ``group:ID`` terms as named, canonical and sorted)."""
     codes: set[str] = set()
+    terms: set[str] = set()
     plain: list[str] = []
     for value in named:
         code = queries.normalise_country(value)
         if code.startswith(queries.GROUP_PREFIX):
             group = code[len(queries.GROUP_PREFIX) :]
-            members = queries.group_members(session, group)
-            if members is None:
+            found = queries.group_members(session, group)
+            if found is None:
                 raise NotFound(f"country group '{group}' is not in the library")
+            group_id, members = found
             codes.update(members)
+            terms.add(queries.GROUP_PREFIX + group_id)
         else:
             plain.append(code)
     if plain:
         known = set(session.scalars(select(Country.code).where(Country.code.in_(plain))))
         _require_known("country", plain, known, "briefer countries")
         codes.update(plain)
-    return tuple(sorted(codes))
+        terms.update(plain)
+    return tuple(sorted(codes)), tuple(sorted(terms))
 
 
 def _require_known(

@@ -53,7 +53,7 @@ from briefer.store.models import (
     PassageTheme,
     Theme,
 )
-from briefer.store.search import Filters, TextMatch
+from briefer.store.search import GROUP_TERM, Filters, TextMatch
 
 passage = Passage.__table__
 document = Document.__table__
@@ -63,7 +63,7 @@ passage_country = PassageCountry.__table__
 theme = Theme.__table__
 
 COUNTRY_ALIASES = {"EL": "GR", "UK": "GB"}
-GROUP_PREFIX = "group:"
+GROUP_PREFIX = GROUP_TERM
 FACETS = ("themes", "countries", "meetings")
 
 
@@ -95,8 +95,8 @@ def normalise_country(code: str) -> str:
     return COUNTRY_ALIASES.get(code, code)
 
 
-def group_members(session: Session, group_id: str) -> tuple[str, ...] | None:
-    """The member codes of a country group, or None when no such group exists."""
+def group_members(session: Session, group_id: str) -> tuple[str, tuple[str, ...]] | None:
+    """The group's id as stored and its member codes, or None when no such group exists."""
     from briefer.store.models import CountryGroup
 
     group = session.get(CountryGroup, group_id)
@@ -109,7 +109,22 @@ def group_members(session: Session, group_id: str) -> tuple[str, ...] | None:
     codes = session.scalars(
         select(CountryGroupMember.country_code).where(CountryGroupMember.group_id == group.id)
     )
-    return tuple(sorted(codes))
+    return group.id, tuple(sorted(codes))
+
+
+def theme_roots(
+    themes: Iterable[str], parents: Mapping[str, str | None]
+) -> tuple[tuple[str, ...], int]:
+    """The themes whose parent is not selected, and how deep the selection goes below them."""
+    selected = set(themes)
+    roots = tuple(sorted(t for t in selected if parents.get(t) not in selected))
+    depth = 0
+    for theme_id in selected:
+        levels, current = 0, theme_id
+        while current not in roots and levels <= len(selected):
+            current, levels = parents.get(current) or current, levels + 1
+        depth = max(depth, levels)
+    return roots, depth
 
 
 # --- conditions -------------------------------------------------------------------------

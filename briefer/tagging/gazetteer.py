@@ -24,12 +24,12 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import delete, select
+from sqlalchemy import delete, func, select
 from sqlalchemy.orm import Session
 
 from briefer.domain.errors import BrieferError
 from briefer.paths import resources_dir
-from briefer.store.models import Country, CountryGroup, CountryGroupMember, LibraryInfo
+from briefer.store.models import Country, CountryGroup, CountryGroupMember, LibraryInfo, Passage
 
 COUNTRIES_FILE = "countries.toml"
 GROUPS_FILE = "groups.toml"
@@ -699,17 +699,7 @@ def sync_countries(session: Session, gazetteer: Gazetteer | None = None) -> bool
             row.long_name = entry.long_name
     session.flush()
 
-    session.execute(delete(CountryGroupMember))
-    session.execute(delete(CountryGroup).where(CountryGroup.id.not_in(list(gazetteer.groups))))
-    groups = {g.id: g for g in session.scalars(select(CountryGroup))}
-    for group in gazetteer.groups.values():
-        row = groups.get(group.id)
-        if row is None:
-            session.add(CountryGroup(id=group.id, name=group.name))
-        else:
-            row.name = group.name
-    session.flush()
-    session.add_all(_member_rows(gazetteer.groups.values()))
+    _replace_groups(session, gazetteer)
 
     if info is None:
         session.add(LibraryInfo(key=LIBRARY_INFO_KEY, value=gazetteer.sha256))
@@ -717,6 +707,42 @@ def sync_countries(session: Session, gazetteer: Gazetteer | None = None) -> bool
         info.value = gazetteer.sha256
     session.flush()
     return True
+
+
+def _replace_groups(session: Session, gazetteer: Gazetteer) -> None:
+    """Replace groups and memberships; the search index learns changed memberships once.
+
+    The index gives each passage a token per group of its countries. Its per-row
+    triggers are paused while the memberships are rewritten (they would refresh a
+    country's passages for every row deleted and inserted), then, if the memberships
+    really changed, every passage's tokens are refreshed in one pass.
+    """
+    from briefer.store.search import backend_for
+
+    def memberships() -> set[tuple[str, str]]:
+        rows = session.execute(select(CountryGroupMember.group_id, CountryGroupMember.country_code))
+        return {(group_id, code) for group_id, code in rows}
+
+    before = memberships()
+    backend = backend_for(session.get_bind())
+    connection = session.connection()
+    with backend.tag_sync_suspended(connection):
+        session.execute(delete(CountryGroupMember))
+        session.execute(delete(CountryGroup).where(CountryGroup.id.not_in(list(gazetteer.groups))))
+        groups = {g.id: g for g in session.scalars(select(CountryGroup))}
+        for group in gazetteer.groups.values():
+            row = groups.get(group.id)
+            if row is None:
+                session.add(CountryGroup(id=group.id, name=group.name))
+            else:
+                row.name = group.name
+        session.flush()
+        session.add_all(_member_rows(gazetteer.groups.values()))
+        session.flush()
+        if memberships() != before:
+            highest = session.scalar(select(func.max(Passage.id)))
+            if highest is not None:
+                backend.refresh_tags(connection, 0, highest)
 
 
 def _member_rows(groups: Iterable[Group]) -> Iterator[CountryGroupMember]:

@@ -5,8 +5,10 @@ Revises: 0001
 
 The tag tables' by-key indexes gain ``excluded`` before the passage id, so a key's active
 passages are read from the index alone. The search backend's structures are installed
-again: on SQLite the ``passage_search_stamp`` table and the triggers that bump it, and the
-tag triggers are recreated so bulk re-tagging can pause them without a schema change.
+again: on SQLite the ``passage_search_stamp`` table and the triggers that bump it; the tag
+triggers are recreated (bulk re-tagging pauses them without a schema change) and every
+passage's tag tokens are recomputed, now with its themes' parents and its countries'
+groups (a full pass over the index: about a minute per million passages).
 """
 
 from __future__ import annotations
@@ -39,7 +41,12 @@ def upgrade() -> None:
 
         for name in FTS_TAG_TRIGGERS:
             op.execute(f"DROP TRIGGER IF EXISTS {name}")
-    backend_for(bind).install(bind)
+    backend = backend_for(bind)
+    backend.install(bind)
+    if bind.dialect.name == "sqlite":
+        highest = bind.exec_driver_sql("SELECT max(id) FROM passage").scalar()
+        if highest is not None:
+            backend.refresh_tags(bind, 0, highest)
 
 
 def downgrade() -> None:

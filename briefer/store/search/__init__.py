@@ -11,7 +11,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterable
 from contextlib import AbstractContextManager
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, Any, Protocol
 
 from sqlalchemy import ColumnElement, Connection, Engine, FromClause
@@ -22,11 +22,19 @@ if TYPE_CHECKING:
     from briefer.store.search.facet_index import FacetIndex
 
 
+GROUP_TERM = "group:"  # a country group named in a filter: ``group:ID``
+
+
 @dataclass(frozen=True)
 class Filters:
     """Resolved facet filters: theme ids with descendants, country codes with group members.
 
-    None means "no filter of this kind"; an empty tuple matches nothing.
+    None means "no filter of this kind"; an empty tuple matches nothing. ``themes`` and
+    ``countries`` are what every backend filters on. A backend that indexes ancestors
+    and groups may match the shorter selection instead, when it is given:
+    ``theme_roots`` (the themes of ``themes`` whose parent is not in it; every theme of
+    ``themes`` is at most ``theme_depth`` levels below one of them) and ``country_terms``
+    (codes and ``group:ID`` as named, whose members make up ``countries``).
     """
 
     themes: tuple[str, ...] | None = None
@@ -34,15 +42,20 @@ class Filters:
     meetings: tuple[int, ...] | None = None
     date_from: dt.date | None = None
     date_to: dt.date | None = None
+    theme_roots: tuple[str, ...] | None = None
+    theme_depth: int = 0
+    country_terms: tuple[str, ...] | None = None
 
     def without(self, facet: str) -> Filters:
         """The same filters minus one facet's own selection (for disjunctive counts)."""
-        return Filters(
+        return replace(
+            self,
             themes=None if facet == "themes" else self.themes,
+            theme_roots=None if facet == "themes" else self.theme_roots,
+            theme_depth=0 if facet == "themes" else self.theme_depth,
             countries=None if facet == "countries" else self.countries,
+            country_terms=None if facet == "countries" else self.country_terms,
             meetings=None if facet == "meetings" else self.meetings,
-            date_from=self.date_from,
-            date_to=self.date_to,
         )
 
 

@@ -36,7 +36,7 @@ from sqlalchemy import Connection, column, func, literal, literal_column, table,
 
 from briefer.domain.folding import fold
 from briefer.store.queries import all_meeting_labels
-from briefer.store.search import Filters, TextMatch
+from briefer.store.search import GROUP_TERM, Filters, TextMatch
 from briefer.store.search.facet_index import FacetIndex, IdArray, TagLinks, parse_ids
 from briefer.store.search.query import Node, to_fts5
 
@@ -72,15 +72,67 @@ _CREATE = (
 
 
 def _tags_of(passage_id: str) -> str:
-    """SQL for the tag tokens of one passage (``passage_id`` is an SQL expression)."""
+    """SQL for the tag tokens of one passage (``passage_id`` is an SQL expression).
+
+    Besides its own themes and countries, a passage carries a token for each theme's
+    parent and grandparent (``zt``, like the themes) and for each group its countries
+    belong to (``zg``): a filter on a parent theme or a group is then one term of the
+    MATCH instead of an OR of its members, half the cost for a common word.
+    """
+    links = f"passage_id = {passage_id} AND excluded = 0"
+    themes = f"(SELECT theme_id FROM passage_theme WHERE {links})"
     return (
         "(SELECT coalesce(group_concat(tok, ' '), '') FROM ("
-        f"SELECT 'zt' || lower(hex(theme_id)) AS tok FROM passage_theme "
-        f"WHERE passage_id = {passage_id} AND excluded = 0 "
-        "UNION ALL "
-        f"SELECT 'zc' || lower(hex(country_code)) FROM passage_country "
-        f"WHERE passage_id = {passage_id} AND excluded = 0))"
+        f"SELECT 'zt' || lower(hex(theme_id)) AS tok FROM passage_theme WHERE {links} "
+        "UNION "
+        f"SELECT 'zt' || lower(hex(t.parent_id)) FROM theme t "
+        f"WHERE t.id IN {themes} AND t.parent_id IS NOT NULL "
+        "UNION "
+        "SELECT 'zt' || lower(hex(g.parent_id)) FROM theme t JOIN theme g ON g.id = t.parent_id "
+        f"WHERE t.id IN {themes} AND g.parent_id IS NOT NULL "
+        "UNION "
+        f"SELECT 'zc' || lower(hex(country_code)) FROM passage_country WHERE {links} "
+        "UNION "
+        "SELECT 'zg' || lower(hex(m.group_id)) FROM country_group_member m "
+        f"WHERE m.country_code IN (SELECT country_code FROM passage_country WHERE {links})))"
     )
+
+
+# levels of ancestors whose tokens a passage carries (``_tags_of``): a filter on a theme
+# whose subtree is deeper falls back to OR-ing the tokens of every theme in it
+ANCESTOR_LEVELS = 2
+
+
+def _refresh_where(condition: str) -> str:
+    return (
+        f"UPDATE {FTS_TABLE} SET tags = {_tags_of(f'{FTS_TABLE}.rowid')} "
+        f"WHERE rowid IN ({condition});"
+    )
+
+
+def _tree_triggers() -> list[str]:
+    """Tokens of parents and groups follow the theme tree and group memberships.
+
+    Writing the taxonomy sets every theme's parent again (most to the same value): only a
+    real change refreshes anything. Group memberships are rewritten whole when the
+    shipped gazetteer changes; that runs with the triggers paused and refreshes once.
+    """
+    under = (
+        "SELECT passage_id FROM passage_theme WHERE theme_id = new.id "
+        "OR theme_id IN (SELECT id FROM theme WHERE parent_id = new.id)"
+    )
+    statements = [
+        f"CREATE TRIGGER IF NOT EXISTS {FTS_TABLE}_theme_parent AFTER UPDATE OF parent_id "
+        f"ON theme WHEN old.parent_id IS NOT new.parent_id BEGIN {_refresh_where(under)} END"
+    ]
+    for event, row in (("ai", "new"), ("ad", "old")):
+        members = f"SELECT passage_id FROM passage_country WHERE country_code = {row}.country_code"
+        statements.append(
+            f"CREATE TRIGGER IF NOT EXISTS {FTS_TABLE}_group_member_{event} "
+            f"AFTER {'INSERT' if event == 'ai' else 'DELETE'} ON country_group_member "
+            f"WHEN {_NOT_SUSPENDED} BEGIN {_refresh_where(members)} END"
+        )
+    return statements
 
 
 def _retag(passage_id: str) -> str:
@@ -147,6 +199,27 @@ def country_token(code: str) -> str:
     return "zc" + code.encode().hex()
 
 
+def group_token(group_id: str) -> str:
+    return "zg" + group_id.encode().hex()
+
+
+def _theme_tokens(filters: Filters) -> list[str]:
+    """One token per top of the selection when the passages' ancestor tokens cover it."""
+    if filters.theme_roots is not None and filters.theme_depth <= ANCESTOR_LEVELS:
+        return [theme_token(t) for t in filters.theme_roots]
+    return [theme_token(t) for t in filters.themes or ()]
+
+
+def _country_tokens(filters: Filters) -> list[str]:
+    """One token per named group and code, or per member code when only those are known."""
+    if filters.country_terms is None:
+        return [country_token(c) for c in filters.countries or ()]
+    return [
+        group_token(term[len(GROUP_TERM) :]) if term.startswith(GROUP_TERM) else country_token(term)
+        for term in filters.country_terms
+    ]
+
+
 _fts = table(FTS_TABLE, column("rowid"), column(FTS_TABLE))
 
 
@@ -155,7 +228,7 @@ class SqliteFtsBackend:
 
     def install(self, connection: Connection) -> None:
         connection.execute(text(_CREATE))
-        for statement in _stamp_statements() + _triggers():
+        for statement in _stamp_statements() + _triggers() + _tree_triggers():
             connection.execute(text(statement))
 
     def index(self, connection: Connection, rows: Iterable[tuple[int, str]]) -> None:
@@ -302,10 +375,10 @@ class SqliteFtsBackend:
         tag_parts: list[str] = []
         absorbs: set[str] = set()
         if filters is not None and filters.themes:
-            tag_parts.append(" OR ".join(f'"{theme_token(t)}"' for t in filters.themes))
+            tag_parts.append(" OR ".join(f'"{token}"' for token in _theme_tokens(filters)))
             absorbs.add("themes")
         if filters is not None and filters.countries:
-            tag_parts.append(" OR ".join(f'"{country_token(c)}"' for c in filters.countries))
+            tag_parts.append(" OR ".join(f'"{token}"' for token in _country_tokens(filters)))
             absorbs.add("countries")
         tags = " AND ".join(f"tags : ({part})" for part in tag_parts)
         if compiled is None and not tags:

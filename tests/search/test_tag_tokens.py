@@ -1,0 +1,173 @@
+"""Parent-theme and group tokens: one MATCH term per selection, same hits as the members."""
+
+from __future__ import annotations
+
+import shutil
+from collections.abc import Iterator
+from dataclasses import replace
+from pathlib import Path
+
+import pytest
+from sqlalchemy import select, text, update
+
+from briefer.domain.search import SearchRequest
+from briefer.paths import sample_dir
+from briefer.services import searching
+from briefer.services.importing import import_all
+from briefer.services.library import open_ready_library
+from briefer.store.engine import make_engine
+from briefer.store.library import Library, open_library
+from briefer.store.models import Passage, PassageCountry, PassageTheme, Theme
+from briefer.store.search.sqlite_fts import group_token, theme_token
+from briefer.tagging.gazetteer import current_gazetteer, sync_countries
+
+
+@pytest.fixture(scope="module")
+def sample_file(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    path = tmp_path_factory.mktemp("tokens") / "sample.sqlite"
+    library = open_ready_library(str(path))
+    assert not import_all(library, [sample_dir()]).failed
+    library.close()
+    return path
+
+
+@pytest.fixture
+def sample(sample_file: Path, tmp_path: Path) -> Iterator[Library]:
+    shutil.copyfile(sample_file, tmp_path / "library.sqlite")
+    library = open_library(str(tmp_path / "library.sqlite"))
+    yield library
+    library.close()
+
+
+def by_members(library: Library, request: SearchRequest, monkeypatch: pytest.MonkeyPatch):
+    """The request matched by OR-ing every member theme and country (no shortcut tokens)."""
+    resolve = searching.resolve_filters
+
+    def expanded(session, request_):  # type: ignore[no-untyped-def]
+        return replace(resolve(session, request_), theme_roots=None, country_terms=None)
+
+    with monkeypatch.context() as patch:
+        patch.setattr(searching, "resolve_filters", expanded)
+        return hits(library, request)
+
+
+def hits(library: Library, request: SearchRequest) -> tuple[int, list[int]]:
+    page = searching.search(library, replace(request, limit=500, with_facets=False))
+    return page.total, sorted(h.passage_id for h in page.hits)
+
+
+REQUESTS = [
+    SearchRequest(themes=("migration",)),
+    SearchRequest(query="border", themes=("security", "asylum")),
+    SearchRequest(countries=("group:wb6",)),
+    SearchRequest(query="cooperation", countries=("group:eu", "XK")),
+    SearchRequest(query="terror*", themes=("security",)),
+    SearchRequest(themes=("borders", "crime"), countries=("group:WB6",)),
+    SearchRequest(query="NOT police", themes=("crime",), countries=("group:eu",)),
+]
+
+
+@pytest.mark.parametrize("request_", REQUESTS, ids=lambda r: f"{r.query}|{r.themes}|{r.countries}")
+def test_group_and_parent_tokens_find_exactly_the_members_passages(
+    sample: Library, request_: SearchRequest, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    ours = hits(sample, request_)
+    assert ours[0] > 0
+    assert ours == by_members(sample, request_, monkeypatch)
+
+
+def test_the_filters_carry_one_term_per_selection(sample: Library) -> None:
+    with sample.sessions() as session:
+        filters = searching.resolve_filters(
+            session, SearchRequest(themes=("migration",), countries=("group:wb6", "AT"))
+        )
+    assert filters.theme_roots == ("migration",) and filters.theme_depth == 1
+    assert filters.country_terms == ("AT", "group:wb6")
+    assert set(filters.countries or ()) >= {"RS", "XK", "AT"}
+    match = sample.search.text_match(None, filters)
+    assert match is not None
+    expression = str(match.condition.compile(compile_kwargs={"literal_binds": True}))
+    assert theme_token("migration") in expression and group_token("wb6") in expression
+    assert theme_token("asylum") not in expression  # a child: covered by its parent's token
+
+
+def tokens_of(library: Library, passage_id: int) -> set[str]:
+    with library.engine.connect() as connection:
+        tags = connection.execute(
+            text("SELECT tags FROM passage_fts WHERE rowid = :id"), {"id": passage_id}
+        ).scalar_one()
+    return set(tags.split())
+
+
+def a_tagged_passage(library: Library, theme_id: str) -> int:
+    with library.session() as session:
+        return session.scalars(
+            select(PassageTheme.passage_id).where(PassageTheme.theme_id == theme_id)
+        ).first()  # type: ignore[return-value]
+
+
+def test_moving_a_theme_under_another_parent_moves_its_passages(sample: Library) -> None:
+    pid = a_tagged_passage(sample, "asylum")
+    assert theme_token("migration") in tokens_of(sample, pid)
+    with sample.session() as session:
+        session.execute(update(Theme).where(Theme.id == "asylum").values(parent_id="justice"))
+    assert theme_token("justice") in tokens_of(sample, pid)
+    found = hits(sample, SearchRequest(themes=("justice",)))[1]
+    assert pid in found
+
+
+def test_a_changed_group_membership_changes_the_group_filter(sample: Library) -> None:
+    with sample.session() as session:
+        pid = session.scalars(
+            select(PassageCountry.passage_id).where(PassageCountry.country_code == "RS")
+        ).first()
+    assert pid in hits(sample, SearchRequest(countries=("group:wb6",)))[1]
+    gazetteer = current_gazetteer()
+    wb6 = gazetteer.groups["wb6"]
+    smaller = replace(wb6, members=tuple(m for m in wb6.members if m.code != "RS"))
+    changed = replace(gazetteer, groups={**gazetteer.groups, "wb6": smaller}, sha256="changed")
+    with sample.session() as session:
+        assert sync_countries(session, changed)
+    with sample.session() as session:
+        rs_only = {
+            p
+            for p in session.scalars(
+                select(PassageCountry.passage_id).where(
+                    PassageCountry.country_code == "RS", PassageCountry.excluded.is_(False)
+                )
+            )
+        }
+        others = {
+            p
+            for p in session.scalars(
+                select(PassageCountry.passage_id).where(
+                    PassageCountry.country_code.in_([m.code for m in smaller.members]),
+                    PassageCountry.excluded.is_(False),
+                )
+            )
+        }
+    found = set(hits(sample, SearchRequest(countries=("group:wb6",)))[1])
+    assert found == others
+    assert rs_only - others and not (rs_only - others) & found
+
+
+def test_an_upgrade_recomputes_every_passages_tokens(tmp_path: Path) -> None:
+    path = tmp_path / "old.sqlite"
+    library = open_ready_library(str(path))
+    assert not import_all(
+        library, [sample_dir() / "07_salzburg-forum-2019_agency-report.txt"]
+    ).failed
+    library.close()
+    engine = make_engine(f"sqlite:///{path}")
+    with engine.begin() as connection:  # as a library from before 0002 had them
+        connection.execute(text("UPDATE passage_fts SET tags = ''"))
+        connection.execute(text("UPDATE alembic_version SET version_num = '0001'"))
+    engine.dispose()
+    library = open_library(str(path))
+    with library.session() as session:
+        pid = session.scalars(select(Passage.id).order_by(Passage.id)).first()
+        assert pid is not None
+        own = session.scalars(select(PassageTheme.theme_id).where(PassageTheme.passage_id == pid))
+        expected = {theme_token(t) for t in own}
+    assert expected and expected <= tokens_of(library, pid)
+    library.close()
