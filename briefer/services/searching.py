@@ -68,15 +68,15 @@ def _page(
     limit: int,
     offset: int,
 ) -> PageRows:
-    """One page of hit ids; a big SQLite library is ranked in two halves at once.
+    """One page of hit ids; a big library is ranked in two halves at once.
 
-    Ranking computes bm25 for every match (a common word matches 60,000 passages of a
-    million) on one core. SQLite runs a query on one thread, but two connections rank
-    two halves of the passage ids in parallel (the driver releases the GIL while SQLite
+    Ranking scores every match (bm25 on SQLite, ts_rank_cd on PostgreSQL; a common word
+    matches 60,000 passages of a million) on one core. Two connections rank two halves
+    of the passage ids in parallel (the drivers release the GIL while the database
     works), and the best of the two halves' best hits are the page: the same hits, in
     the same order, as one query.
     """
-    if queries.is_ranked(match, sort, limit) and session.get_bind().dialect.name == "sqlite":
+    if queries.is_ranked(match, sort, limit):
         highest = session.execute(select(func.max(Passage.id))).scalar_one() or 0
         if highest >= RANK_IN_PARTS_FROM:
             return _ranked_in_parts(session, library, match, filters, limit, offset, highest)  # type: ignore[arg-type]

@@ -126,3 +126,27 @@ def test_snippets_and_the_best_hit_agree(both: tuple[Library, Library]) -> None:
         left = search(sqlite, SearchRequest(query=query))
         right = search(postgres, SearchRequest(query=query))
         assert {h.snippet for h in left.hits} == {h.snippet for h in right.hits}
+
+
+@pytest.mark.parametrize(
+    "request_",
+    [
+        SearchRequest(query="border*", limit=7),
+        SearchRequest(query="ministers", countries=("group:wb6",), limit=5, offset=4),
+        SearchRequest(query="migra*", themes=("migration",), limit=50),
+    ],
+    ids=lambda r: f"{r.query}|{r.offset}",
+)
+def test_ranking_in_two_halves_gives_the_same_page_on_postgres(
+    both: tuple[Library, Library], request_: SearchRequest, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from briefer.services import searching
+
+    _sqlite, postgres = both
+    pages = []
+    for threshold in (10**12, 1):  # one query, then two halves at once
+        monkeypatch.setattr(searching, "RANK_IN_PARTS_FROM", threshold)
+        page = search(postgres, request_)
+        pages.append((page.total, [(h.passage_id, h.rank) for h in page.hits]))
+    assert pages[0][0] > request_.offset
+    assert pages[1] == pages[0]
