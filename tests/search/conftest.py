@@ -1,14 +1,23 @@
-"""A small library built through the ORM (no importer): documents, passages, tags, meetings."""
+"""Libraries to search: a small one built through the ORM (no importer), and the sample.
+
+``Builder`` adds documents, passages, tags and meetings directly; ``sample`` is a copy of
+the bundled sample library as the importer stores it (imported once per test session).
+"""
 
 from __future__ import annotations
 
 import datetime as dt
+import shutil
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
+from pathlib import Path
 
 import pytest
 
-from briefer.store.library import Library
+from briefer.paths import sample_dir
+from briefer.services.importing import import_all
+from briefer.services.library import open_ready_library
+from briefer.store.library import Library, open_library
 from briefer.store.models import (
     Country,
     CountryGroup,
@@ -155,3 +164,22 @@ class Builder:
 @pytest.fixture
 def builder(library: Library) -> Iterator[Builder]:
     yield Builder(library)
+
+
+@pytest.fixture(scope="session")
+def sample_file(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The sample library, imported once per session (tests use copies: ``sample``)."""
+    path = tmp_path_factory.mktemp("sample-library") / "sample.sqlite"
+    library = open_ready_library(str(path))
+    assert not import_all(library, [sample_dir()]).failed
+    library.close()
+    return path
+
+
+@pytest.fixture
+def sample(sample_file: Path, tmp_path: Path) -> Iterator[Library]:
+    """A copy of the imported sample library of this test's own."""
+    shutil.copyfile(sample_file, tmp_path / "library.sqlite")
+    library = open_library(str(tmp_path / "library.sqlite"))
+    yield library
+    library.close()

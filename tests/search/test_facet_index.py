@@ -4,9 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import itertools
-import shutil
 import sqlite3
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -14,34 +12,12 @@ from alembic import command
 from sqlalchemy import delete, select, update
 
 from briefer.domain.search import FacetCount, SearchRequest
-from briefer.paths import sample_dir
-from briefer.services.importing import import_all
-from briefer.services.library import open_ready_library
 from briefer.services.searching import facet_counts, search
 from briefer.store.engine import make_engine
 from briefer.store.library import Library, alembic_config, open_library
 from briefer.store.models import Document, Meeting, Passage, PassageCountry, PassageTheme
 
 Facets = dict[str, list[FacetCount]]
-
-
-@pytest.fixture(scope="module")
-def sample_file(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    path = tmp_path_factory.mktemp("facets") / "sample.sqlite"
-    library = open_ready_library(str(path))
-    report = import_all(library, [sample_dir()])
-    assert not report.failed
-    library.close()
-    return path
-
-
-@pytest.fixture
-def sample(sample_file: Path, tmp_path: Path) -> Iterator[Library]:
-    path = tmp_path / "library.sqlite"
-    shutil.copyfile(sample_file, path)
-    library = open_library(str(path))
-    yield library
-    library.close()
 
 
 def in_sql(library: Library, request: SearchRequest, monkeypatch: pytest.MonkeyPatch) -> Facets:

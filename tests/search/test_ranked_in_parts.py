@@ -2,35 +2,11 @@
 
 from __future__ import annotations
 
-import shutil
-from collections.abc import Iterator
-from pathlib import Path
-
 import pytest
 
 from briefer.domain.search import SearchRequest
-from briefer.paths import sample_dir
 from briefer.services import searching
-from briefer.services.importing import import_all
-from briefer.services.library import open_ready_library
-from briefer.store.library import Library, open_library
-
-
-@pytest.fixture(scope="module")
-def sample_file(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    path = tmp_path_factory.mktemp("parts") / "sample.sqlite"
-    library = open_ready_library(str(path))
-    assert not import_all(library, [sample_dir()]).failed
-    library.close()
-    return path
-
-
-@pytest.fixture
-def sample(sample_file: Path, tmp_path: Path) -> Iterator[Library]:
-    shutil.copyfile(sample_file, tmp_path / "library.sqlite")
-    library = open_library(str(tmp_path / "library.sqlite"))
-    yield library
-    library.close()
+from briefer.store.library import Library
 
 
 def pages(library: Library, request: SearchRequest, monkeypatch: pytest.MonkeyPatch, split: bool):

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import shutil
-from collections.abc import Iterator
 from dataclasses import replace
 from pathlib import Path
 
@@ -20,23 +18,6 @@ from briefer.store.library import Library, open_library
 from briefer.store.models import Passage, PassageCountry, PassageTheme, Theme
 from briefer.store.search.sqlite_fts import group_token, theme_token
 from briefer.tagging.gazetteer import current_gazetteer, sync_countries
-
-
-@pytest.fixture(scope="module")
-def sample_file(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    path = tmp_path_factory.mktemp("tokens") / "sample.sqlite"
-    library = open_ready_library(str(path))
-    assert not import_all(library, [sample_dir()]).failed
-    library.close()
-    return path
-
-
-@pytest.fixture
-def sample(sample_file: Path, tmp_path: Path) -> Iterator[Library]:
-    shutil.copyfile(sample_file, tmp_path / "library.sqlite")
-    library = open_library(str(tmp_path / "library.sqlite"))
-    yield library
-    library.close()
 
 
 def by_members(library: Library, request: SearchRequest, monkeypatch: pytest.MonkeyPatch):
