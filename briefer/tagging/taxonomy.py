@@ -20,7 +20,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import delete, exists, select, update
+from sqlalchemy import delete, exists, func, select, update
 from sqlalchemy.orm import Session
 
 from briefer.domain.errors import BrieferError
@@ -429,7 +429,31 @@ def write_taxonomy(session: Session, taxonomy: Taxonomy) -> WriteReport:
     A theme missing from the new taxonomy is deleted with its automatic tags, unless a
     passage carries it by a manual decision: then it stays (without cues, with its
     ancestors) so no analyst's work is lost.
+
+    The search index gives each passage a token per parent of its themes. Its per-row
+    triggers are paused while the tree is rewritten (a moved theme would rewrite its
+    passages' index rows once per change, a deleted theme once per tag link); if the
+    tree or the links really changed, every passage's tokens are refreshed in one pass.
     """
+    from briefer.store.search import backend_for
+
+    def tree() -> dict[str, str | None]:
+        return {tid: parent for tid, parent in session.execute(select(Theme.id, Theme.parent_id))}
+
+    before = tree()
+    backend = backend_for(session.get_bind())
+    connection = session.connection()
+    with backend.tag_sync_suspended(connection):
+        report = _write_taxonomy_rows(session, taxonomy)
+        after = tree()
+        if after != before:
+            highest = session.scalar(select(func.max(Passage.id)))
+            if highest is not None:
+                backend.refresh_tags(connection, 0, highest)
+    return report
+
+
+def _write_taxonomy_rows(session: Session, taxonomy: Taxonomy) -> WriteReport:
     report = WriteReport()
     existing = {t.id: t for t in session.scalars(select(Theme))}
     wanted = {t.id for t in taxonomy.themes}

@@ -152,3 +152,30 @@ def test_an_upgrade_recomputes_every_passages_tokens(tmp_path: Path) -> None:
         expected = {theme_token(t) for t in own}
     assert expected and expected <= tokens_of(library, pid)
     library.close()
+
+
+def test_a_taxonomy_that_moves_a_theme_moves_its_passages(sample: Library) -> None:
+    """Writing a taxonomy pauses the per-row triggers and refreshes the tokens once."""
+    from briefer.tagging.taxonomy import taxonomy_from_library, write_taxonomy
+
+    pid = a_tagged_passage(sample, "asylum")
+    with sample.session() as session:
+        taxonomy = taxonomy_from_library(session)
+        themes = tuple(
+            replace(t, parent="justice") if t.id == "asylum" else t for t in taxonomy.themes
+        )
+        write_taxonomy(session, replace(taxonomy, themes=themes))
+    assert theme_token("justice") in tokens_of(sample, pid)
+    assert theme_token("migration") not in tokens_of(sample, pid) or _has_other_migration_theme(
+        sample, pid
+    )
+    assert pid in hits(sample, SearchRequest(themes=("justice",)))[1]
+
+
+def _has_other_migration_theme(library: Library, pid: int) -> bool:
+    with library.session() as session:
+        own = set(
+            session.scalars(select(PassageTheme.theme_id).where(PassageTheme.passage_id == pid))
+        )
+        children = set(session.scalars(select(Theme.id).where(Theme.parent_id == "migration")))
+    return bool(own & (children | {"migration"}))

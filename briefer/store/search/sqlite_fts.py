@@ -113,9 +113,9 @@ def _refresh_where(condition: str) -> str:
 def _tree_triggers() -> list[str]:
     """Tokens of parents and groups follow the theme tree and group memberships.
 
-    Writing the taxonomy sets every theme's parent again (most to the same value): only a
-    real change refreshes anything. Group memberships are rewritten whole when the
-    shipped gazetteer changes; that runs with the triggers paused and refreshes once.
+    Writing the taxonomy and the gazetteer's groups pause these triggers and refresh
+    every passage once if anything changed; the triggers serve other changes (SQL by
+    hand, a single theme moved). A theme's parent set to the same value changes nothing.
     """
     under = (
         "SELECT passage_id FROM passage_theme WHERE theme_id = new.id "
@@ -123,7 +123,8 @@ def _tree_triggers() -> list[str]:
     )
     statements = [
         f"CREATE TRIGGER IF NOT EXISTS {FTS_TABLE}_theme_parent AFTER UPDATE OF parent_id "
-        f"ON theme WHEN old.parent_id IS NOT new.parent_id BEGIN {_refresh_where(under)} END"
+        f"ON theme WHEN old.parent_id IS NOT new.parent_id AND {_NOT_SUSPENDED} "
+        f"BEGIN {_refresh_where(under)} END"
     ]
     for event, row in (("ai", "new"), ("ad", "old")):
         members = f"SELECT passage_id FROM passage_country WHERE country_code = {row}.country_code"
