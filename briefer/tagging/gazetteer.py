@@ -24,12 +24,18 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import delete, func, select
+from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
 from briefer.domain.errors import BrieferError
 from briefer.paths import resources_dir
-from briefer.store.models import Country, CountryGroup, CountryGroupMember, LibraryInfo, Passage
+from briefer.store.models import (
+    Country,
+    CountryGroup,
+    CountryGroupMember,
+    LibraryInfo,
+    PassageCountry,
+)
 
 COUNTRIES_FILE = "countries.toml"
 GROUPS_FILE = "groups.toml"
@@ -714,8 +720,8 @@ def _replace_groups(session: Session, gazetteer: Gazetteer) -> None:
 
     The index gives each passage a token per group of its countries. Its per-row
     triggers are paused while the memberships are rewritten (they would refresh a
-    country's passages for every row deleted and inserted), then, if the memberships
-    really changed, every passage's tokens are refreshed in one pass.
+    country's passages for every row deleted and inserted), then the passages naming a
+    country whose memberships changed are refreshed once each.
     """
     from briefer.store.search import backend_for
 
@@ -739,10 +745,15 @@ def _replace_groups(session: Session, gazetteer: Gazetteer) -> None:
         session.flush()
         session.add_all(_member_rows(gazetteer.groups.values()))
         session.flush()
-        if memberships() != before:
-            highest = session.scalar(select(func.max(Passage.id)))
-            if highest is not None:
-                backend.refresh_tags(connection, 0, highest)
+        changed = {code for _group, code in memberships() ^ before}
+        if changed:
+            passages = session.scalars(
+                select(PassageCountry.passage_id)
+                .where(PassageCountry.country_code.in_(sorted(changed)))
+                .where(PassageCountry.excluded.is_(False))
+                .distinct()
+            )
+            backend.refresh_passages(connection, sorted(passages))
 
 
 def _member_rows(groups: Iterable[Group]) -> Iterator[CountryGroupMember]:

@@ -20,7 +20,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import delete, exists, func, select, update
+from sqlalchemy import delete, exists, select, update
 from sqlalchemy.orm import Session
 
 from briefer.domain.errors import BrieferError
@@ -432,8 +432,8 @@ def write_taxonomy(session: Session, taxonomy: Taxonomy) -> WriteReport:
 
     The search index gives each passage a token per parent of its themes. Its per-row
     triggers are paused while the tree is rewritten (a moved theme would rewrite its
-    passages' index rows once per change, a deleted theme once per tag link); if the
-    tree or the links really changed, every passage's tokens are refreshed in one pass.
+    passages' index rows once per change, a deleted theme once per tag link); then the
+    passages under a theme that moved, appeared or went are refreshed once each.
     """
     from briefer.store.search import backend_for
 
@@ -441,16 +441,41 @@ def write_taxonomy(session: Session, taxonomy: Taxonomy) -> WriteReport:
         return {tid: parent for tid, parent in session.execute(select(Theme.id, Theme.parent_id))}
 
     before = tree()
+    leaving = set(before) - {t.id for t in taxonomy.themes}
     backend = backend_for(session.get_bind())
     connection = session.connection()
     with backend.tag_sync_suspended(connection):
+        stale = _passages_with(session, leaving)  # their links may be deleted below
         report = _write_taxonomy_rows(session, taxonomy)
         after = tree()
-        if after != before:
-            highest = session.scalar(select(func.max(Passage.id)))
-            if highest is not None:
-                backend.refresh_tags(connection, 0, highest)
+        moved = {t for t in set(before) | set(after) if before.get(t, "") != after.get(t, "")}
+        stale |= _passages_with(
+            session, _with_descendants(moved, before) | _with_descendants(moved, after)
+        )
+        backend.refresh_passages(connection, sorted(stale))
     return report
+
+
+def _with_descendants(themes: set[str], parents: dict[str, str | None]) -> set[str]:
+    found = set(themes)
+    growing = True
+    while growing:
+        more = {t for t, parent in parents.items() if parent in found and t not in found}
+        found |= more
+        growing = bool(more)
+    return found
+
+
+def _passages_with(session: Session, themes: set[str]) -> set[int]:
+    """Passages with an active link to one of ``themes``."""
+    if not themes:
+        return set()
+    rows = session.scalars(
+        select(PassageTheme.passage_id)
+        .where(PassageTheme.theme_id.in_(sorted(themes)), PassageTheme.excluded.is_(False))
+        .distinct()
+    )
+    return set(rows)
 
 
 def _write_taxonomy_rows(session: Session, taxonomy: Taxonomy) -> WriteReport:

@@ -179,3 +179,38 @@ def _has_other_migration_theme(library: Library, pid: int) -> bool:
         )
         children = set(session.scalars(select(Theme.id).where(Theme.parent_id == "migration")))
     return bool(own & (children | {"migration"}))
+
+
+def test_a_taxonomy_edit_refreshes_only_the_passages_it_moves(
+    sample: Library, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """At a million passages a full refresh takes minutes: adding a theme must cost nothing."""
+    from briefer.services.tagging import add_theme
+    from briefer.store.search.sqlite_fts import SqliteFtsBackend
+    from briefer.tagging.taxonomy import taxonomy_from_library, write_taxonomy
+
+    refreshed: list[list[int]] = []
+    original = SqliteFtsBackend.refresh_passages
+
+    def spy(self, connection, passage_ids):  # type: ignore[no-untyped-def]
+        refreshed.append(list(passage_ids))
+        original(self, connection, refreshed[-1])
+
+    monkeypatch.setattr(SqliteFtsBackend, "refresh_passages", spy)
+    with sample.session() as session:
+        add_theme(session, "aerial-threats", "Aerial threats", parent="resilience")
+    assert refreshed == [[]]
+    with sample.session() as session:
+        asylum = set(
+            session.scalars(
+                select(PassageTheme.passage_id).where(
+                    PassageTheme.theme_id == "asylum", PassageTheme.excluded.is_(False)
+                )
+            )
+        )
+        taxonomy = taxonomy_from_library(session)
+        themes = tuple(
+            replace(t, parent="justice") if t.id == "asylum" else t for t in taxonomy.themes
+        )
+        write_taxonomy(session, replace(taxonomy, themes=themes))
+    assert asylum and set(refreshed[-1]) == asylum

@@ -104,6 +104,9 @@ class SearchBackend(Protocol):
     def refresh_tags(self, connection: Connection, first_id: int, last_id: int) -> None:
         """Bring the index's view of the tags of passages first_id..last_id up to date."""
 
+    def refresh_passages(self, connection: Connection, passage_ids: Iterable[int]) -> None:
+        """Bring the index's view of the tags of the given passages up to date."""
+
     def text_match(self, query: Node | None, filters: Filters | None = None) -> TextMatch | None:
         """The SQL pieces matching a parsed query, and any filters the backend can absorb.
 

@@ -223,6 +223,18 @@ class PostgresFtsBackend:
             {"first": first_id, "last": last_id},
         )
 
+    def refresh_passages(self, connection: Connection, passage_ids: Iterable[int]) -> None:
+        """Recompute the tag lexemes of the given passages."""
+        params = [{"id": pid} for pid in passage_ids]
+        if params:
+            connection.execute(
+                text(
+                    f"UPDATE {SEARCH_TABLE} SET tags = briefer_passage_tags(passage_id) "
+                    "WHERE passage_id = :id"
+                ),
+                params,
+            )
+
     def rebuild(self, connection: Connection) -> None:
         """Refill the index from the passage table: batches folded in Python, loaded by COPY.
 

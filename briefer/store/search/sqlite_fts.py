@@ -276,6 +276,19 @@ class SqliteFtsBackend:
         )
         connection.execute(text(_BUMP))
 
+    def refresh_passages(self, connection: Connection, passage_ids: Iterable[int]) -> None:
+        """Recompute the tag tokens of the given passages."""
+        params = [{"id": pid} for pid in passage_ids]
+        if params:
+            connection.execute(
+                text(
+                    f"UPDATE {FTS_TABLE} SET tags = {_tags_of(f'{FTS_TABLE}.rowid')} "
+                    "WHERE rowid = :id"
+                ),
+                params,
+            )
+        connection.execute(text(_BUMP))
+
     def rebuild(self, connection: Connection) -> None:
         """Drop and refill the index from the tables (one statement; fold runs in SQLite).
 
