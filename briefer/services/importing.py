@@ -405,9 +405,12 @@ def store_document(
         connection.execute(_STATEMENTS.insert_passage, passage_rows)
         ids = dict(connection.execute(_STATEMENTS.passage_ids, {"document": document_id}).all())
     _store_footnotes(session, document, ids)
-    _store_tags(session, rows if rows is not None else tag_rows(tags), ids, reference)
-    # Decisions an analyst made on this content before it was deleted come back with it.
-    apply_manual_corrections(session, document_id, sha256=document.sha256)
+    # The passages are not in the search index yet (``index`` below reads their tags), so
+    # the index's per-tag-row triggers would only look for rows that are not there.
+    with library.search.tag_sync_suspended(connection):
+        _store_tags(session, rows if rows is not None else tag_rows(tags), ids, reference)
+        # Decisions an analyst made on this content before it was deleted come back.
+        apply_manual_corrections(session, document_id, sha256=document.sha256)
     attach_meeting(
         session, NewDocument(document_id, document.sha256, values["file_name"]), tags.meeting
     )
