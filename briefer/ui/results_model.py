@@ -112,7 +112,6 @@ class ResultsModel(QAbstractListModel):
         self._fetching = True
         self.endResetModel()
         self._run(self.request, first=True)
-        self._run_facets(self.request)
 
     def refresh(self) -> None:
         self.set_request(self.request)
@@ -135,6 +134,10 @@ class ResultsModel(QAbstractListModel):
             self._jobs.discard(job)
             if generation == self._generation:
                 self._receive(page, first=first)
+                if first:
+                    # Counted after the first page, not beside it: on two cores the page
+                    # (ranked in two halves) gets both while the user waits for it.
+                    self._run_facets(request)
 
         def failed(message: str) -> None:
             self._jobs.discard(job)
