@@ -10,8 +10,14 @@ import pytest
 
 from briefer.store.library import Library, open_library
 
-# GUI tests never need a display.
+# GUI tests never need a display. The offscreen platform's own virtual screen is 800x800,
+# smaller than the window's minimum width: Qt then clamps the window at a moment that
+# depends on event timing, and sizes measured in a test change under it. A full-HD
+# virtual screen (tests/support/offscreen.json) keeps windows at the size they ask for.
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+if os.environ["QT_QPA_PLATFORM"] == "offscreen":
+    _screen = Path(__file__).resolve().parent / "support" / "offscreen.json"
+    os.environ["QT_QPA_PLATFORM"] = f"offscreen:configfile={_screen}"
 
 SEEDS_DIR = Path(__file__).resolve().parents[2] / "shared" / "corpus" / "seeds"
 

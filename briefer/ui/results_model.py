@@ -14,6 +14,7 @@ import re
 from dataclasses import replace
 from typing import Any
 
+import shiboken6
 from PySide6.QtCore import (
     QAbstractListModel,
     QMimeData,
@@ -131,6 +132,8 @@ class ResultsModel(QAbstractListModel):
         self._jobs.add(job)
 
         def done(page: Any) -> None:
+            if not shiboken6.isValid(self):  # the window closed while the page was read
+                return
             self._jobs.discard(job)
             if generation == self._generation:
                 self._receive(page, first=first)
@@ -157,6 +160,8 @@ class ResultsModel(QAbstractListModel):
         self._jobs.add(job)
 
         def done(facets: Any) -> None:
+            if not shiboken6.isValid(self):  # the window closed while counting
+                return
             self._jobs.discard(job)
             if generation == self._generation:
                 self.facetsChanged.emit(facets)
