@@ -74,7 +74,8 @@ def _page(
     matches 60,000 passages of a million) on one core. Two connections rank two halves
     of the passage ids in parallel (the drivers release the GIL while the database
     works), and the best of the two halves' best hits are the page: the same hits, in
-    the same order, as one query.
+    the same order, as one query. Each half reads its own snapshot: a change committed
+    between the two shows in one half only, and whole in the next search.
     """
     if queries.is_ranked(match, sort, limit):
         highest = session.execute(select(func.max(Passage.id))).scalar_one() or 0
@@ -161,8 +162,8 @@ def resolve_filters(session: Session, request: SearchRequest) -> queries.Filters
     if request.themes:
         known = set(session.scalars(select(Theme.id).where(Theme.id.in_(request.themes))))
         _require_known("theme", request.themes, known, "briefer themes")
-        themes = queries.theme_with_descendants(session, request.themes)
-        parents = dict(session.execute(select(Theme.id, Theme.parent_id)).all())
+        parents = queries.theme_tree(session)
+        themes = queries.theme_with_descendants(session, request.themes, parents)
         roots, depth = queries.theme_roots(themes, parents)
     countries = terms = None
     if request.countries:

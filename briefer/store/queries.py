@@ -70,10 +70,19 @@ FACETS = ("themes", "countries", "meetings")
 # --- resolving what the user named -----------------------------------------------------
 
 
-def theme_with_descendants(session: Session, theme_ids: Iterable[str]) -> tuple[str, ...]:
-    """The themes named plus every theme below them (the tree is small: read it whole)."""
+def theme_tree(session: Session) -> dict[str, str | None]:
+    """Each theme's parent (the tree is small: read it whole)."""
+    return {
+        theme_id: parent for theme_id, parent in session.execute(select(Theme.id, Theme.parent_id))
+    }
+
+
+def theme_with_descendants(
+    session: Session, theme_ids: Iterable[str], parents: Mapping[str, str | None] | None = None
+) -> tuple[str, ...]:
+    """The themes named plus every theme below them (``parents``: the tree, if read already)."""
     children: dict[str | None, list[str]] = {}
-    for theme_id, parent_id in session.execute(select(Theme.id, Theme.parent_id)):
+    for theme_id, parent_id in (parents if parents is not None else theme_tree(session)).items():
         children.setdefault(parent_id, []).append(theme_id)
     result: list[str] = []
     pending = list(dict.fromkeys(theme_ids))
