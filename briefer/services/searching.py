@@ -115,6 +115,13 @@ def _ranked_part(
         return list(session.execute(statement).all())
 
 
+def library_stamp(library: Library) -> int | None:
+    """The library's change stamp (None for a backend without one): moves with every
+    change facet counts depend on, whichever process made it."""
+    with library.engine.connect() as connection:
+        return library.search.facet_stamp(connection)
+
+
 def facet_counts(library: Library, request: SearchRequest) -> dict[str, list[FacetCount]]:
     """Only the facet counts of a request (for a facets pane refreshed on its own)."""
     node = parse_query(request.query)
@@ -286,8 +293,9 @@ def _facets_from_index(
 ) -> FacetMaps | None:
     """Counts from the process's columnar copy (``FacetIndex``), or None if unsupported.
 
-    The stamp, the copy (when reloaded) and the text match are read on one connection in
-    one transaction, so the counts describe a single snapshot of the library.
+    The stamp is read before the copy (when reloaded) and the text match: a change
+    committed in between can make the copy newer than its stamp, never older, so the
+    next count reloads it and no count is ever made from stale data.
     """
     connection = session.connection()
     stamp = library.search.facet_stamp(connection)

@@ -142,7 +142,7 @@ class Workspace:
         self.library = library
         self._lock = threading.Lock()
         self._generation = 0
-        self._facets: OrderedDict[SearchRequest, tuple[int, dict[str, list[FacetCount]]]] = (
+        self._facets: OrderedDict[SearchRequest, tuple[object, dict[str, list[FacetCount]]]] = (
             OrderedDict()
         )
 
@@ -174,17 +174,22 @@ class Workspace:
 
     def facet_counts(self, request: SearchRequest) -> dict[str, list[FacetCount]]:
         """Facet counts, remembered until the library changes (toggling a filter back and
-        forth, or returning to the unfiltered library, costs nothing the second time)."""
+        forth, or returning to the unfiltered library, costs nothing the second time).
+
+        A change is a write through this facade or, where the backend keeps a change
+        stamp, any write at all (an import from the command line in another process).
+        """
         key = replace(request, limit=0, offset=0, sort="relevance", with_facets=True)
+        stamp = searching.library_stamp(self.library)
         with self._lock:
-            generation = self._generation
+            generation = (self._generation, stamp)
             cached = self._facets.get(key)
             if cached is not None and cached[0] == generation:
                 self._facets.move_to_end(key)
                 return cached[1]
         counts = searching.facet_counts(self.library, request)
         with self._lock:
-            if generation == self._generation:
+            if generation[0] == self._generation:
                 self._facets[key] = (generation, counts)
                 while len(self._facets) > _FACET_CACHE_SIZE:
                     self._facets.popitem(last=False)

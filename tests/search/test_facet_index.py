@@ -178,3 +178,25 @@ def test_a_library_from_before_the_stamp_is_upgraded_and_counts(tmp_path: Path) 
     assert as_counts(facets) == {"themes": {}, "countries": {}, "meetings": {}}
     library.close()
     assert list(itertools.islice(tmp_path.glob("old.backup-0001-*.sqlite"), 1))
+
+
+def test_the_windows_remembered_counts_follow_another_process(sample: Library) -> None:
+    """The workspace remembers counts per request; a write elsewhere must not keep them."""
+    from briefer.services.workspace import Workspace
+
+    workspace = Workspace(sample)
+    request = SearchRequest(query="migration")
+    before = as_counts(workspace.facet_counts(request))["themes"].get("cybercrime", 0)
+    assert workspace.facet_counts(request) is workspace.facet_counts(request)  # remembered
+    pid = first_passage(sample, "migration")
+    path = sample.engine.url.database
+    assert path is not None
+    con = sqlite3.connect(path)
+    with con:
+        con.execute(
+            "INSERT INTO passage_theme (passage_id, theme_id, origin, excluded) "
+            "VALUES (?, 'cybercrime', 'manual', 0)",
+            (pid,),
+        )
+    con.close()
+    assert as_counts(workspace.facet_counts(request))["themes"]["cybercrime"] == before + 1
