@@ -214,3 +214,13 @@ def test_a_taxonomy_edit_refreshes_only_the_passages_it_moves(
         )
         write_taxonomy(session, replace(taxonomy, themes=themes))
     assert asylum and set(refreshed[-1]) == asylum
+
+
+def test_moving_a_theme_moves_the_grandparent_token_of_its_childrens_passages(
+    sample: Library,
+) -> None:
+    pid = a_tagged_passage(sample, "asylum")  # asylum is a child of migration
+    with sample.session() as session:  # by hand: the trigger, not a taxonomy write
+        session.execute(update(Theme).where(Theme.id == "migration").values(parent_id="justice"))
+    assert theme_token("justice") in tokens_of(sample, pid)
+    assert pid in hits(sample, SearchRequest(themes=("justice",)))[1]

@@ -45,10 +45,6 @@ def parse_ids(joined: str | None) -> IdArray:
     return np.fromstring(joined, dtype=np.int64, sep=",")
 
 
-def _ints(values: Any) -> IdArray:
-    return np.asarray(values, dtype=np.int64)
-
-
 @dataclass(frozen=True)
 class TagLinks:
     """Active links of one kind: parallel arrays of passage ids and indexes into ``keys``.
@@ -208,7 +204,3 @@ class FacetCache:
                 self._index = None  # free the old arrays before building new ones
                 self._index = load(stamp)
             return self._index
-
-    def clear(self) -> None:
-        with self._lock:
-            self._index = None

@@ -113,9 +113,11 @@ def _refresh_where(condition: str) -> str:
 def _tree_triggers() -> list[str]:
     """Tokens of parents and groups follow the theme tree and group memberships.
 
-    Writing the taxonomy and the gazetteer's groups pause these triggers and refresh
-    every passage once if anything changed; the triggers serve other changes (SQL by
-    hand, a single theme moved). A theme's parent set to the same value changes nothing.
+    Writing the taxonomy and the gazetteer's groups pause these triggers and refresh the
+    passages they moved once each; the triggers serve other changes (SQL by hand, a
+    single theme moved). A theme's parent set to the same value changes nothing. A moved
+    theme changes the ancestor tokens of its own passages and the grandparent token of
+    its children's; deeper passages keep theirs (``ANCESTOR_LEVELS`` is 2).
     """
     under = (
         "SELECT passage_id FROM passage_theme WHERE theme_id = new.id "
