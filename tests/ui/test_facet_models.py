@@ -33,3 +33,30 @@ def test_facet_model_checks_and_sums(qtbot) -> None:
     assert model.count_of("2") == "0"
     model.set_checked([], notify=False)
     assert model.checked_keys() == []
+
+
+def test_count_column_fits_the_widest_count(qtbot) -> None:
+    """Counts are never clipped: the column grows and shrinks with the largest count."""
+    from briefer.services.workspace import WESTERN_BALKANS, CountryFacet
+    from briefer.ui.facets import FacetsPane
+
+    pane = FacetsPane()
+    qtbot.addWidget(pane)
+    pane.load([], [], [CountryFacet("RS", "Serbia", WESTERN_BALKANS, 5)])
+    view = pane.countries_view
+    metrics = view.fontMetrics()
+
+    def shown_width() -> int:
+        return view.header().sectionSize(1)
+
+    pane.set_counts({"countries": [_count("RS", 1_234_567)]})
+    assert shown_width() >= metrics.horizontalAdvance("1,234,567")
+    wide = shown_width()
+    pane.set_counts({"countries": [_count("RS", 7)]})
+    assert metrics.horizontalAdvance("7") <= shown_width() < wide
+
+
+def _count(key: str, count: int):
+    from briefer.domain.search import FacetCount
+
+    return FacetCount(key=key, label=key, count=count)
