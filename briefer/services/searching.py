@@ -37,6 +37,12 @@ def search(library: Library, request: SearchRequest) -> SearchPage:
         match = library.search.text_match(node, filters)
         total: int | None = None
         page_match = match
+        dated = _date_page_from_index(session, library, node, filters, request, limit, offset)
+        if dated is not None:
+            page_ids, total = dated
+            hits = _hits(session, [(pid, None) for pid in page_ids], terms)
+            facets = _facets(session, library, node, filters) if request.with_facets else {}
+            return SearchPage(hits=hits, total=total, facets=facets)
         if node is None and match is not None and request.sort != "date" and limit > 0:
             total = session.execute(queries.count_statement(match, filters)).scalar_one()
             if _walk_in_document_order(session, total, limit + offset):
@@ -113,6 +119,39 @@ def _ranked_part(
         _use_a_larger_page_cache(session)
         statement = queries.ranked_part_statement(match, filters, wanted, first, last)
         return list(session.execute(statement).all())
+
+
+def _date_page_from_index(
+    session: Session,
+    library: Library,
+    node: Node | None,
+    filters: Filters,
+    request: SearchRequest,
+    limit: int,
+    offset: int,
+) -> tuple[list[int], int] | None:
+    """A date-sorted page and its total from the columnar copy, when one is loaded.
+
+    Sorting by date in SQL joins every hit's document and meeting to sort them all:
+    0.3–0.5 s for a common word at a million passages. The copy the facet counts use
+    (the window loads it with the first counts) knows each passage's date, so the page is
+    a partial sort of the selected passages' places in the date order. The copy is never
+    loaded for this alone (1–2 s at a million, more than the SQL sort); without it, or
+    on a backend without one, None and SQL sorts.
+    """
+    if request.sort != "date" or limit <= 0:
+        return None
+    connection = session.connection()
+    stamp = library.search.facet_stamp(connection)
+    index = library.facets.current(stamp) if stamp is not None else None
+    if index is None:
+        return None
+    matched = library.search.matching_ids(connection, node)
+    ids, negated = matched if matched is not None else (None, False)
+    selected = index.selection(ids, negated, filters)
+    order = index.date_order(lambda: library.search.passage_positions(connection))
+    page = index.newest_first(selected, limit, offset, order)
+    return [int(pid) for pid in page], int(selected.sum())
 
 
 def library_stamp(library: Library) -> int | None:

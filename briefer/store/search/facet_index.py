@@ -22,7 +22,7 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
@@ -121,6 +121,8 @@ class FacetIndex:
     parents: Mapping[str, str | None]  # the taxonomy the roll-up was made with
     countries: TagLinks
     meeting_labels: Mapping[int, str]
+    _date_order: DateOrder | None = field(default=None, compare=False, repr=False)
+    _date_lock: threading.Lock = field(default_factory=threading.Lock, compare=False, repr=False)
 
     @property
     def size(self) -> int:
@@ -133,6 +135,38 @@ class FacetIndex:
         hit = np.zeros(self.size, dtype=bool)
         hit[matched[matched < self.size]] = True
         return self.present & ~hit if negated else hit
+
+    def selection(self, matched: IdArray | None, negated: bool, filters: Filters) -> Mask:
+        """The passages the text match and every filter select."""
+        return (
+            self.select(matched, negated)
+            & self._date_mask(filters)
+            & self._mask(filters.themes, self.themes)
+            & self._mask(filters.countries, self.countries)
+            & self._meeting_mask(filters.meetings)
+        )
+
+    def newest_first(self, selected: Mask, limit: int, offset: int, order: DateOrder) -> IdArray:
+        """One page of the selected passages in date order (``DateOrder``)."""
+        ids = np.flatnonzero(selected)
+        wanted = offset + limit
+        ranks = order.rank_of[ids]
+        if len(ids) > wanted > 0:
+            best = np.argpartition(ranks, wanted - 1)[:wanted]
+            ids, ranks = ids[best], ranks[best]
+        return ids[np.argsort(ranks, kind="stable")][offset:wanted]
+
+    def date_order(self, positions: Callable[[], tuple[IdArray, IdArray]]) -> DateOrder:
+        """The passages' order by date, computed on first use from ``positions()``.
+
+        ``positions`` gives (passage ids, their positions in their documents) and must read
+        the snapshot this copy was made from (same stamp). Computed once per copy (about
+        0.3 s at a million passages), so only those who sort by date pay for it.
+        """
+        with self._date_lock:
+            if self._date_order is None:
+                object.__setattr__(self, "_date_order", DateOrder.of(self, *positions()))
+            return self._date_order  # type: ignore[return-value]
 
     def counts(
         self, matched: IdArray | None, negated: bool, filters: Filters
@@ -184,6 +218,30 @@ class FacetIndex:
         return {int(m): int(n) for m, n in enumerate(counts) if n and m}
 
 
+@dataclass(frozen=True)
+class DateOrder:
+    """Every passage's place in the date order: newest first, undated last, then by
+    document and position (``briefer.store.queries.hits_statement`` with ``sort="date"``).
+
+    A date-sorted page is then the selected passages with the smallest places: one
+    partial sort of their places, where SQL sorts every selected passage by a date it
+    joins documents and meetings to find (0.3–0.5 s for 200,000 hits at a million).
+    """
+
+    rank_of: NDArray[np.int32]  # by passage id
+
+    @classmethod
+    def of(cls, index: FacetIndex, passage_ids: IdArray, positions: IdArray) -> DateOrder:
+        keep = passage_ids < index.size
+        passage_ids, positions = passage_ids[keep], positions[keep]
+        documents = index.document_of[passage_ids]
+        days = index.day_of_document[documents]
+        order = np.lexsort((positions, documents, -days, days == 0))
+        rank_of = np.full(index.size, np.iinfo(np.int32).max, dtype=np.int32)
+        rank_of[passage_ids[order]] = np.arange(len(order), dtype=np.int32)
+        return cls(rank_of)
+
+
 Loader = Callable[[int], FacetIndex]
 
 
@@ -204,3 +262,8 @@ class FacetCache:
                 self._index = None  # free the old arrays before building new ones
                 self._index = load(stamp)
             return self._index
+
+    def current(self, stamp: int) -> FacetIndex | None:
+        """The copy if it is loaded and as of ``stamp``; never loads nor waits for a load."""
+        index = self._index
+        return index if index is not None and index.stamp == stamp else None
