@@ -71,6 +71,12 @@ def test_stray_high_bytes_in_ascii_text_are_refused_as_invalid_utf8(
         ("Rendez-vous à Paris, les ministres ont décidé.\n", "cp1252"),
         ("Portugal é membro; café – 5 €.\n", "cp1252"),
         ("Министри унутрашњих послова су се договорили.\n", "cp1251"),
+        # short texts that charset-normalizer guesses as Baltic or other code pages
+        ("Ministri i Brendshëm i Shqipërisë takoi homologët e rajonit në Tiranë.\n", "cp1252"),
+        ("Takimi në Shkodër.\n", "cp1250"),
+        ("Miniştrii s-au întâlnit la Bucureşti.\n", "cp1250"),
+        ("A belügyminiszter Szegeden tárgyalt.\n", "iso8859-2"),
+        ("Ministri so se sestali v Ljubljani; dogovor o vračanju.\n", "cp1250"),
     ],
 )
 def test_real_legacy_code_pages_still_import(text: str, encoding: str) -> None:

@@ -121,13 +121,28 @@ def _decode(data: bytes, declared: str | None = None) -> str:
 # ("Ðorðe Vukoviæ" is "Đorđe Vuković" read as cp1252; "©ef" is ISO-8859-2 "Šef" as cp1250).
 _ODD_IN_WORD = re.compile(r"(?<=\w)[ÐðÆæÞþ¹¾¼½³±¦¨¤¥µ¶©®ª°º§]|[ÐðÆæÞþ¹¾¼½³±¦¨¤¥µ¶©®ª°º§](?=\w)")
 _C1_CONTROLS = re.compile(r"[\x80-\x9f]")
+# Letters of the languages these libraries hold (the Western Balkans and their neighbours,
+# the EU's Latin-script languages), beyond ASCII; Cyrillic and Greek are checked by block.
+# A letter outside them ("ė", "ų", "ā": a Baltic code page's reading of "ë", "ų"…) says
+# the code page is wrong: "Shqipërisë" guessed as cp1257 reads "Shqipėrisė".
+_REGION_LETTERS = frozenset(
+    "àáâãäåæçèéêëìíîïðñòóôõöøùúûüýþÿß"  # Latin-1: Albanian, German, French, Italian…
+    "čćđšžěňřťďůĺľŕąęłńśźżőűășțşţğı"  # Slavic, Hungarian, Romanian, Turkish
+    "ÀÁÂÃÄÅÆÇÈÉÊËÌÍÎÏÐÑÒÓÔÕÖØÙÚÛÜÝÞŸ"
+    "ČĆĐŠŽĚŇŘŤĎŮĹĽŔĄĘŁŃŚŹŻŐŰĂȘȚŞŢĞİ"
+)
+_FOREIGN_LETTER = re.compile(
+    r"[^\W\d_\x00-\x7f\u0370-\u03ff\u0400-\u04ff" + "".join(sorted(_REGION_LETTERS)) + "]"
+)
 
 
 def _regional_decode(data: bytes, guess: str) -> str | None:
     """charset-normalizer's guess, unless a regional code page reads the bytes more cleanly.
 
-    Short Central European texts are often guessed as cp1252; the candidate with the
-    fewest impossible characters wins, ties going to the library's guess. Only a reading
+    Short Central European texts are often guessed as cp1252, short Albanian ones as a
+    Baltic code page; the candidate with the fewest impossible characters (odd symbols
+    inside words, letters of no language of the region, C1 controls) wins, ties going to
+    the library's guess. Only a reading
     whose non-ASCII characters make words counts; None when no candidate does.
     """
     candidates: dict[str, None] = {}
@@ -143,7 +158,11 @@ def _regional_decode(data: bytes, guess: str) -> str | None:
         except UnicodeDecodeError:
             continue
         sample = text[:1_000_000]
-        odd = len(_ODD_IN_WORD.findall(sample)) + 3 * len(_C1_CONTROLS.findall(sample))
+        odd = (
+            len(_ODD_IN_WORD.findall(sample))
+            + len(_FOREIGN_LETTER.findall(sample))
+            + 3 * len(_C1_CONTROLS.findall(sample))
+        )
         scored.append((odd, order, text))
     if not scored:
         raise ReadError(f"cannot decode the text (guessed encoding {guess})")
