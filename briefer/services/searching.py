@@ -149,8 +149,7 @@ def _date_page_from_index(
     matched = library.search.matching_ids(connection, node)
     ids, negated = matched if matched is not None else (None, False)
     selected = index.selection(ids, negated, filters)
-    order = index.date_order(lambda: library.search.passage_positions(connection))
-    page = index.newest_first(selected, limit, offset, order)
+    page = index.newest_first(selected, limit, offset, index.date_order())
     return [int(pid) for pid in page], int(selected.sum())
 
 

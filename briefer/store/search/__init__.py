@@ -126,9 +126,6 @@ class SearchBackend(Protocol):
     def matching_ids(self, connection: Connection, query: Node | None) -> tuple[Any, bool] | None:
         """(ids of the passages the query's text matches, negated?); None: no text."""
 
-    def passage_positions(self, connection: Connection) -> tuple[Any, Any]:
-        """(every passage id, its position in its document), for ``FacetIndex.date_order``."""
-
 
 def backend_for(engine: Engine | Connection) -> SearchBackend:
     """The search backend for the engine's (or connection's) dialect."""

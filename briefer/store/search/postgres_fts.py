@@ -278,9 +278,6 @@ class PostgresFtsBackend:
     def matching_ids(self, connection: Connection, query: Node | None) -> tuple[Any, bool] | None:
         raise NotImplementedError("PostgreSQL counts facets in SQL")
 
-    def passage_positions(self, connection: Connection) -> tuple[Any, Any]:
-        raise NotImplementedError("PostgreSQL sorts by date in SQL")
-
     def text_match(self, query: Node | None, filters: Filters | None = None) -> TextMatch | None:
         compiled = to_tsquery(query)
         tag_parts: list[str] = []

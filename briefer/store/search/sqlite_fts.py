@@ -322,8 +322,11 @@ class SqliteFtsBackend:
         ``stamp`` must have been read in the same transaction, so the arrays and the stamp
         describe the same snapshot.
         """
-        passages, documents = connection.execute(
-            text("SELECT group_concat(id), group_concat(document_id) FROM passage")
+        passages, documents, positions = connection.execute(
+            text(
+                "SELECT group_concat(id), group_concat(document_id), group_concat(position) "
+                "FROM passage"
+            )
         ).one()
         passage_ids, document_ids = parse_ids(passages), parse_ids(documents)
         size = int(passage_ids.max()) + 1 if len(passage_ids) else 0
@@ -331,6 +334,8 @@ class SqliteFtsBackend:
         present[passage_ids] = True
         document_of = np.zeros(size, dtype=np.int64)
         document_of[passage_ids] = document_ids
+        position_of = np.zeros(size, dtype=np.int32)
+        position_of[passage_ids] = parse_ids(positions)
         ids, meetings, days = connection.execute(
             text(
                 "SELECT group_concat(d.id), group_concat(coalesce(d.meeting_id, 0)), "
@@ -351,6 +356,7 @@ class SqliteFtsBackend:
             stamp=stamp,
             present=present,
             document_of=document_of,
+            position_of=position_of,
             meeting_of_document=meeting_of_document,
             day_of_document=day_of_document,
             themes=themes,
@@ -359,13 +365,6 @@ class SqliteFtsBackend:
             countries=self._links(connection, "passage_country", "country_code"),
             meeting_labels=all_meeting_labels(connection),
         )
-
-    def passage_positions(self, connection: Connection) -> tuple[IdArray, IdArray]:
-        """Every passage's id and position in its document (for ``FacetIndex.date_order``)."""
-        ids, positions = connection.execute(
-            text("SELECT group_concat(id), group_concat(position) FROM passage")
-        ).one()
-        return parse_ids(ids), parse_ids(positions)
 
     @staticmethod
     def _links(connection: Connection, table_name: str, key: str) -> TagLinks:
