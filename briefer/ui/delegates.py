@@ -34,6 +34,22 @@ def mark_style(palette: QPalette) -> str:
     return f"background-color: {background}; color: {color}; font-weight: 600;"
 
 
+def _row_background(painter: QPainter, option: QStyleOptionViewItem) -> tuple[bool, QColor, QColor]:
+    """Draw the row's panel (selection, hover) as the style does; return whether it is
+    selected, its text colour and a muted one for secondary lines."""
+    style = option.widget.style() if option.widget else QApplication.style()
+    style.drawPrimitive(
+        QStyle.PrimitiveElement.PE_PanelItemViewItem, option, painter, option.widget
+    )
+    selected = bool(option.state & QStyle.StateFlag.State_Selected)
+    text_color = option.palette.color(
+        QPalette.ColorRole.HighlightedText if selected else QPalette.ColorRole.Text
+    )
+    muted = QColor(text_color)
+    muted.setAlphaF(0.7)
+    return selected, text_color, muted
+
+
 class ResultDelegate(QStyledItemDelegate):
     def __init__(self, parent=None) -> None:  # type: ignore[no-untyped-def]
         super().__init__(parent)
@@ -56,17 +72,8 @@ class ResultDelegate(QStyledItemDelegate):
             super().paint(painter, option, index)
             return
         painter.save()
-        style = option.widget.style() if option.widget else QApplication.style()
-        style.drawPrimitive(
-            QStyle.PrimitiveElement.PE_PanelItemViewItem, option, painter, option.widget
-        )
-        selected = bool(option.state & QStyle.StateFlag.State_Selected)
+        selected, text_color, muted = _row_background(painter, option)
         palette = option.palette
-        text_color = palette.color(
-            QPalette.ColorRole.HighlightedText if selected else QPalette.ColorRole.Text
-        )
-        muted = QColor(text_color)
-        muted.setAlphaF(0.7)
         rect = option.rect.adjusted(_PAD, _PAD, -_PAD, -_PAD)
         line = QFontMetrics(option.font).lineSpacing()
 
@@ -150,17 +157,7 @@ class OutlineDelegate(QStyledItemDelegate):
             super().paint(painter, option, index)
             return
         painter.save()
-        style = option.widget.style() if option.widget else QApplication.style()
-        style.drawPrimitive(
-            QStyle.PrimitiveElement.PE_PanelItemViewItem, option, painter, option.widget
-        )
-        selected = bool(option.state & QStyle.StateFlag.State_Selected)
-        palette = option.palette
-        text_color = palette.color(
-            QPalette.ColorRole.HighlightedText if selected else QPalette.ColorRole.Text
-        )
-        muted = QColor(text_color)
-        muted.setAlphaF(0.7)
+        _selected, text_color, muted = _row_background(painter, option)
         metrics = QFontMetrics(option.font)
         line = metrics.lineSpacing()
         rect = option.rect.adjusted(4, 3, -4, -3)
