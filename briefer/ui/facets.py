@@ -257,7 +257,41 @@ def _muted() -> Any:
     return QApplication.palette().color(QPalette.ColorGroup.Disabled, QPalette.ColorRole.Text)
 
 
+@dataclass(frozen=True)
+class FacetTree:
+    """A facet list's rows and their passage counts (None: no counts yet), built without Qt
+    so a big library's lists (10,000 meetings) are built off the GUI thread."""
+
+    root: FacetNode
+    counts: dict[str, int] | None
+
+
+@dataclass(frozen=True)
+class FacetTrees:
+    meetings: FacetTree
+    themes: FacetTree
+    countries: FacetTree
+
+
+def facet_trees(
+    meetings: list[MeetingFacet], themes: list[ThemeNode], countries: list[CountryFacet]
+) -> FacetTrees:
+    return FacetTrees(meeting_tree(meetings), theme_tree(themes), country_tree(countries))
+
+
+def facet_model(tree: FacetTree, parent: QObject | None = None) -> FacetModel:
+    model = FacetModel(tree.root, parent)
+    if tree.counts is not None:
+        model.set_counts(tree.counts)
+    return model
+
+
 def meetings_model(meetings: list[MeetingFacet], parent: QObject | None = None) -> FacetModel:
+    return facet_model(meeting_tree(meetings), parent)
+
+
+def meeting_tree(meetings: list[MeetingFacet]) -> FacetTree:
+    """Meetings under their series and year; series and years sum their meetings."""
     root = FacetNode("")
     series_rows: dict[str, FacetNode] = {}
     year_rows: dict[tuple[str, int | None], FacetNode] = {}
@@ -277,12 +311,15 @@ def meetings_model(meetings: list[MeetingFacet], parent: QObject | None = None) 
         year.add(
             FacetNode(f"{dates} \u00b7 {place}", str(meeting.id), checkable=True, tooltip=tooltip)
         )
-    model = FacetModel(root, parent)
-    model.set_counts({str(m.id): m.passages for m in meetings})
-    return model
+    return FacetTree(root, {str(m.id): m.passages for m in meetings})
 
 
 def themes_model(roots: list[ThemeNode], parent: QObject | None = None) -> FacetModel:
+    return facet_model(theme_tree(roots), parent)
+
+
+def theme_tree(roots: list[ThemeNode]) -> FacetTree:
+    """The taxonomy as it is; counts only if the themes came with them."""
     root = FacetNode("")
     counts: dict[str, int] = {}
 
@@ -296,13 +333,15 @@ def themes_model(roots: list[ThemeNode], parent: QObject | None = None) -> Facet
 
     for theme in roots:
         add(theme, root)
-    model = FacetModel(root, parent)
-    if any(counts.values()):
-        model.set_counts(counts)
-    return model
+    return FacetTree(root, counts if any(counts.values()) else None)
 
 
 def countries_model(countries: list[CountryFacet], parent: QObject | None = None) -> FacetModel:
+    return facet_model(country_tree(countries), parent)
+
+
+def country_tree(countries: list[CountryFacet]) -> FacetTree:
+    """Countries under their group (Western Balkans, EU member states, others)."""
     root = FacetNode("")
     groups: dict[str, FacetNode] = {}
     for name in COUNTRY_GROUPS:
@@ -321,9 +360,7 @@ def countries_model(countries: list[CountryFacet], parent: QObject | None = None
                     tooltip=f"{country.name} ({country.code})",
                 )
             )
-    model = FacetModel(root, parent)
-    model.set_counts({c.code: c.passages for c in countries})
-    return model
+    return FacetTree(root, {c.code: c.passages for c in countries})
 
 
 def _facet_view(model: FacetModel, name: str) -> QTreeView:
@@ -417,14 +454,18 @@ class FacetsPane(QWidget):
         self, meetings: list[MeetingFacet], themes: list[ThemeNode], countries: list[CountryFacet]
     ) -> None:
         """Fill the lists (keeping what was checked)."""
+        self.load_trees(facet_trees(meetings, themes, countries))
+
+    def load_trees(self, trees: FacetTrees) -> None:
+        """Fill the lists from trees built beforehand (``facet_trees``, off the GUI thread)."""
         kept = (
             self.meetings.checked_keys(),
             self.themes.checked_keys(),
             self.countries.checked_keys(),
         )
-        self.meetings = meetings_model(meetings, self)
-        self.themes = themes_model(themes, self)
-        self.countries = countries_model(countries, self)
+        self.meetings = facet_model(trees.meetings, self)
+        self.themes = facet_model(trees.themes, self)
+        self.countries = facet_model(trees.countries, self)
         for model, view, keys in zip(
             (self.meetings, self.themes, self.countries),
             (self.meetings_view, self.themes_view, self.countries_view),

@@ -32,7 +32,7 @@ from briefer.services.workspace import SearchRequest, Workspace
 from briefer.ui.briefing_pane import BriefingPane
 from briefer.ui.delegates import ResultDelegate
 from briefer.ui.export_dialog import ExportDialog
-from briefer.ui.facets import FacetsPane
+from briefer.ui.facets import FacetsPane, FacetTrees, facet_trees
 from briefer.ui.import_dialog import ImportDialog
 from briefer.ui.jobs import Job, call_in_background, pool
 from briefer.ui.outline_model import OutlineModel
@@ -345,12 +345,10 @@ class MainWindow(QMainWindow):
         workspace = self.workspace
 
         def read() -> tuple[Any, ...]:
-            return (
-                workspace.meetings(),
-                workspace.themes(with_counts=False),  # counts come with the facet counts
-                workspace.countries(),
-                workspace.document_count() == 0,
-            )
+            themes = workspace.themes(with_counts=False)  # counts come with the facet counts
+            countries = workspace.countries()
+            trees = facet_trees(workspace.meetings(), themes, countries)
+            return trees, themes, countries, workspace.document_count() == 0
 
         job = call_in_background(read)
         self._library_jobs.add(job)
@@ -368,8 +366,10 @@ class MainWindow(QMainWindow):
         job.start(pool("counts"))
         self.run_search()
 
-    def _show_library_views(self, meetings: Any, themes: Any, countries: Any, empty: bool) -> None:
-        self.facets.load(meetings, themes, countries)
+    def _show_library_views(
+        self, trees: FacetTrees, themes: Any, countries: Any, empty: bool
+    ) -> None:
+        self.facets.load_trees(trees)
         labels: dict[str, str] = {}
 
         def walk(nodes: Any) -> None:
