@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import subprocess
+import sys
 from pathlib import Path
 
 from PySide6.QtCore import QEventLoop, QTimer
@@ -23,6 +25,10 @@ def test_run_window_opens_the_library_and_returns_zero(
             return loop.exec()
 
     monkeypatch.setattr("briefer.ui.application.make_application", lambda: Application())
+    # Freezing the GC heap is for the application's one process, not for a test session.
+    calls: list[str] = []
+    monkeypatch.setattr("briefer.ui.application.settle_heap", lambda: calls.append("settle"))
+    monkeypatch.setattr("briefer.ui.application.warm_up_later", lambda: calls.append("warm"))
     seen: list[str] = []
 
     def close_when_shown() -> None:
@@ -38,6 +44,23 @@ def test_run_window_opens_the_library_and_returns_zero(
     QTimer.singleShot(50, close_when_shown)
     assert run_window(str(library_file)) == 0
     assert seen and seen[0].endswith("passages")
+    assert calls == ["settle", "warm"]
+
+
+def test_warm_up_loads_the_import_and_export_modules_and_freezes_the_heap() -> None:
+    """In a fresh process: nothing of import or export is loaded before, all of it after."""
+    script = (
+        "import gc, sys\n"
+        "from briefer.ui.application import WARM_UP_MODULES, warm_up\n"
+        "before = [m for m in WARM_UP_MODULES if m in sys.modules]\n"
+        "warm_up()\n"
+        "after = [m for m in WARM_UP_MODULES if m not in sys.modules]\n"
+        "print(before, after, gc.get_freeze_count() > 1000)\n"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", script], capture_output=True, text=True, check=True, timeout=120
+    )
+    assert done.stdout.split("\n")[0] == "[] [] True"
 
 
 def test_the_command_line_entry_point_reaches_the_window(monkeypatch) -> None:
