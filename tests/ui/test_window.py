@@ -199,9 +199,11 @@ def test_import_with_cancel_keeps_whole_documents(qtbot, make_window, tmp_path: 
 
 
 def test_a_bad_file_dropped_on_the_window_shows_its_error(
-    qtbot, make_window, library_file: Path, tmp_path: Path
+    qtbot, make_window, library_file: Path, tmp_path: Path, monkeypatch
 ) -> None:
     window = make_window(library_file)
+    refreshed: list[int] = []
+    monkeypatch.setattr(window, "refresh_library_views", lambda: refreshed.append(1))
     bid = window.briefing.new_briefing(None, title="Keep me")
     window.outline.add_quotes([window.results.hits[0].passage_id])
     before = window.workspace.document_count()
@@ -229,6 +231,7 @@ def test_a_bad_file_dropped_on_the_window_shows_its_error(
     assert dialog.counts()["failed"] == 2
     assert window.workspace.document_count() == before
     assert window.workspace.outline(bid).item_count == 1
+    assert refreshed == []  # nothing stored: the lists and results are not re-read
 
 
 def test_export_from_the_window_is_accepted_by_verify(
