@@ -246,7 +246,8 @@ def main() -> None:
         window = MainWindow(workspace)
         window.show()
         settle_heap()
-        warm_up_later()  # as ``run_window`` does: readers and writers load in the background
+        # as ``run_window`` does: readers and writers load in the background when idle
+        warm_up_later(busy=lambda: not window.is_idle())
         wait_until(app, window.is_idle, timeout_s=600)
         results["changes"] = measure_changes(app, window)["changes"]
         results["drag"] = measure_drag(app, window)

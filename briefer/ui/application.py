@@ -6,6 +6,7 @@ import gc
 import importlib
 import sys
 import threading
+from collections.abc import Callable
 
 from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import QApplication, QMessageBox
@@ -77,19 +78,25 @@ WARM_UP_MODULES = (
     "lxml.etree",
 )
 WARM_UP_DELAY_MS = 3000  # after start-up, when the window has shown its first results
+WARM_UP_RETRY_MS = 500  # while the window is busy
 
 
-def warm_up_later() -> None:
-    """Load the import and export modules in the background, a few seconds after start.
+def warm_up_later(busy: Callable[[], bool] = lambda: False) -> None:
+    """Load the import and export modules in the background, once start-up is over.
 
     Loaded on first use instead, they froze the window for 100-140 ms at the start of
     the first import or export (a worker thread executing module code holds the GIL in
     long stretches). Loaded at start-up they would add 0.3 s before the first results.
+    While ``busy()`` (a search or count running) the loading waits, so it never slows
+    what the analyst is waiting for.
     """
-    QTimer.singleShot(WARM_UP_DELAY_MS, _start_warm_up)
+    QTimer.singleShot(WARM_UP_DELAY_MS, lambda: _start_warm_up(busy))
 
 
-def _start_warm_up() -> None:
+def _start_warm_up(busy: Callable[[], bool]) -> None:
+    if busy():
+        QTimer.singleShot(WARM_UP_RETRY_MS, lambda: _start_warm_up(busy))
+        return
     threading.Thread(target=warm_up, name="briefer-warm-up").start()
 
 
@@ -111,7 +118,7 @@ def run_window(db: str | None) -> int:
     window = MainWindow(workspace)
     window.show()
     settle_heap()
-    warm_up_later()
+    warm_up_later(busy=lambda: not window.is_idle())
     try:
         return app.exec()
     finally:

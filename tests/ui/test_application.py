@@ -28,7 +28,7 @@ def test_run_window_opens_the_library_and_returns_zero(
     # Freezing the GC heap is for the application's one process, not for a test session.
     calls: list[str] = []
     monkeypatch.setattr("briefer.ui.application.settle_heap", lambda: calls.append("settle"))
-    monkeypatch.setattr("briefer.ui.application.warm_up_later", lambda: calls.append("warm"))
+    monkeypatch.setattr("briefer.ui.application.warm_up_later", lambda busy: calls.append("warm"))
     seen: list[str] = []
 
     def close_when_shown() -> None:
@@ -70,3 +70,18 @@ def test_the_command_line_entry_point_reaches_the_window(monkeypatch) -> None:
     monkeypatch.setattr("briefer.ui.application.run_window", lambda db: called.append(db) or 0)
     assert app._open_window("somewhere.sqlite") == 0
     assert called == ["somewhere.sqlite"]
+
+
+def test_warm_up_waits_while_the_window_is_busy(qtbot, monkeypatch) -> None:
+    from briefer.ui import application
+
+    ran: list[str] = []
+    monkeypatch.setattr(application, "warm_up", lambda: ran.append("warm"))
+    monkeypatch.setattr(application, "WARM_UP_DELAY_MS", 0)
+    monkeypatch.setattr(application, "WARM_UP_RETRY_MS", 10)
+    busy = [True]
+    application.warm_up_later(busy=lambda: busy[0])
+    qtbot.wait(150)
+    assert ran == []  # a search is running: the loading waits
+    busy[0] = False
+    qtbot.waitUntil(lambda: ran == ["warm"], timeout=2000)
