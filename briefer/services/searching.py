@@ -203,13 +203,14 @@ def _use_a_larger_page_cache(session: Session) -> None:
 def resolve_filters(session: Session, request: SearchRequest) -> queries.Filters:
     """Turn what the user named into ids and codes; raises ``NotFound`` for unknown names."""
     themes = roots = None
-    depth = 0
+    depth, tops = 0, False
     if request.themes:
         known = set(session.scalars(select(Theme.id).where(Theme.id.in_(request.themes))))
         _require_known("theme", request.themes, known, "briefer themes")
         parents = queries.theme_tree(session)
         themes = queries.theme_with_descendants(session, request.themes, parents)
         roots, depth = queries.theme_roots(themes, parents)
+        tops = all(parents.get(root) is None for root in roots)
     countries = terms = None
     if request.countries:
         countries, terms = _resolve_countries(session, request.countries)
@@ -226,6 +227,7 @@ def resolve_filters(session: Session, request: SearchRequest) -> queries.Filters
         date_to=request.date_to,
         theme_roots=roots,
         theme_depth=depth,
+        theme_roots_are_top=tops,
         country_terms=terms,
     )
 

@@ -1,4 +1,5 @@
-"""Parent-theme and group tokens: one MATCH term per selection, same hits as the members."""
+"""Parent-theme, group and pair tokens: one MATCH term per selection, same hits as the
+members."""
 
 from __future__ import annotations
 
@@ -16,7 +17,7 @@ from briefer.services.library import open_ready_library
 from briefer.store.engine import make_engine
 from briefer.store.library import Library, open_library
 from briefer.store.models import Passage, PassageCountry, PassageTheme, Theme
-from briefer.store.search.sqlite_fts import group_token, theme_token
+from briefer.store.search.sqlite_fts import group_token, pair_token, theme_token
 from briefer.tagging.gazetteer import current_gazetteer, sync_countries
 
 
@@ -45,6 +46,13 @@ REQUESTS = [
     SearchRequest(query="terror*", themes=("security",)),
     SearchRequest(themes=("borders", "crime"), countries=("group:WB6",)),
     SearchRequest(query="NOT police", themes=("crime",), countries=("group:eu",)),
+    # pairs of top themes and places; a sub-theme (no pair tokens); too many pairs
+    SearchRequest(themes=("migration", "security"), countries=("RS", "group:eu")),
+    SearchRequest(themes=("eu-agencies",), countries=("group:wb6",)),
+    SearchRequest(
+        themes=("migration", "security", "borders", "crime"),
+        countries=("RS", "AL", "group:eu", "BA"),
+    ),
 ]
 
 
@@ -65,11 +73,35 @@ def test_the_filters_carry_one_term_per_selection(sample: Library) -> None:
     assert filters.theme_roots == ("migration",) and filters.theme_depth == 1
     assert filters.country_terms == ("AT", "group:wb6")
     assert set(filters.countries or ()) >= {"RS", "XK", "AT"}
-    match = sample.search.text_match(None, filters)
+    assert filters.theme_roots_are_top
+    expression = _match_expression(sample, filters)  # a top theme and two places: two pairs
+    assert pair_token("migration", "AT") in expression
+    assert pair_token("migration", "group:wb6") in expression
+    assert theme_token("migration") not in expression and "zc" not in expression
+    alone = _match_expression(sample, replace(filters, countries=None, country_terms=None))
+    assert theme_token("migration") in alone
+    assert theme_token("asylum") not in alone  # a child: covered by its parent's token
+    places = _match_expression(sample, replace(filters, themes=None, theme_roots=None))
+    assert group_token("wb6") in places
+
+
+def _match_expression(library: Library, filters: searching.queries.Filters) -> str:
+    match = library.search.text_match(None, filters)
     assert match is not None
-    expression = str(match.condition.compile(compile_kwargs={"literal_binds": True}))
-    assert theme_token("migration") in expression and group_token("wb6") in expression
-    assert theme_token("asylum") not in expression  # a child: covered by its parent's token
+    return str(match.condition.compile(compile_kwargs={"literal_binds": True}))
+
+
+def test_a_passage_carries_its_top_themes_paired_with_its_places(sample: Library) -> None:
+    with sample.session() as session:
+        pid = session.scalars(
+            select(PassageTheme.passage_id)
+            .join(PassageCountry, PassageCountry.passage_id == PassageTheme.passage_id)
+            .where(PassageTheme.theme_id == "eu-agencies", PassageCountry.country_code == "RS")
+        ).first()
+    assert pid is not None
+    tokens = tokens_of(sample, pid)
+    assert {pair_token("cooperation", "RS"), pair_token("cooperation", "group:wb6")} <= tokens
+    assert pair_token("eu-agencies", "RS") not in tokens  # pairs name top-level themes only
 
 
 def tokens_of(library: Library, passage_id: int) -> set[str]:
@@ -154,6 +186,32 @@ def test_an_upgrade_recomputes_every_passages_tokens(tmp_path: Path) -> None:
     library.close()
 
 
+def test_an_upgrade_from_0002_adds_the_pair_tokens(tmp_path: Path) -> None:
+    path = tmp_path / "old.sqlite"
+    library = open_ready_library(str(path))
+    assert not import_all(library, [sample_dir()]).failed
+    with library.session() as session:
+        pid, top, code = session.execute(
+            select(PassageTheme.passage_id, Theme.parent_id, PassageCountry.country_code)
+            .join(Theme, Theme.id == PassageTheme.theme_id)
+            .join(PassageCountry, PassageCountry.passage_id == PassageTheme.passage_id)
+            .where(Theme.parent_id == "cooperation")
+        ).first()  # type: ignore[misc]
+    library.close()
+    engine = make_engine(f"sqlite:///{path}")
+    with engine.begin() as connection:  # tokens as 0002 made them: no pairs
+        connection.execute(
+            text("UPDATE passage_fts SET tags = :tags WHERE rowid = :id"),
+            {"tags": theme_token(top), "id": pid},
+        )
+        connection.execute(text("UPDATE alembic_version SET version_num = '0002'"))
+    engine.dispose()
+    library = open_library(str(path))
+    assert pair_token(top, code) in tokens_of(library, pid)
+    assert pid in hits(library, SearchRequest(themes=(top,), countries=(code,)))[1]
+    library.close()
+
+
 def test_a_taxonomy_that_moves_a_theme_moves_its_passages(sample: Library) -> None:
     """Writing a taxonomy pauses the per-row triggers and refreshes the tokens once."""
     from briefer.tagging.taxonomy import taxonomy_from_library, write_taxonomy
@@ -214,6 +272,39 @@ def test_a_taxonomy_edit_refreshes_only_the_passages_it_moves(
         )
         write_taxonomy(session, replace(taxonomy, themes=themes))
     assert asylum and set(refreshed[-1]) == asylum
+
+
+def test_a_theme_made_top_level_gives_its_grandchildrens_passages_their_pairs(
+    sample: Library, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """justice > migration > asylum > asylum-sub, then migration made top-level by hand."""
+    with sample.session() as session:
+        session.execute(update(Theme).where(Theme.id == "migration").values(parent_id="justice"))
+        session.add(Theme(id="asylum-sub", label="Asylum detail", parent_id="asylum"))
+        under_migration = select(Theme.id).where(
+            Theme.id.in_(["migration", "asylum", "asylum-sub"])
+            | Theme.parent_id.in_(["migration", "asylum"])
+        )
+        pid = session.scalars(
+            select(PassageCountry.passage_id)
+            .where(PassageCountry.country_code == "RS")
+            .where(
+                ~select(PassageTheme.passage_id)
+                .where(
+                    PassageTheme.passage_id == PassageCountry.passage_id,
+                    PassageTheme.theme_id.in_(under_migration),
+                )
+                .exists()
+            )
+        ).first()
+        assert pid is not None
+        session.add(PassageTheme(passage_id=pid, theme_id="asylum-sub", origin="manual"))
+    request = SearchRequest(themes=("migration",), countries=("RS",))
+    with sample.session() as session:
+        session.execute(update(Theme).where(Theme.id == "migration").values(parent_id=None))
+    assert pair_token("migration", "RS") in tokens_of(sample, pid)
+    assert pid in hits(sample, request)[1]
+    assert hits(sample, request) == by_members(sample, request, monkeypatch)
 
 
 def test_moving_a_theme_moves_the_grandparent_token_of_its_childrens_passages(

@@ -44,6 +44,7 @@ class Filters:
     date_to: dt.date | None = None
     theme_roots: tuple[str, ...] | None = None
     theme_depth: int = 0
+    theme_roots_are_top: bool = False  # every theme of ``theme_roots`` is top-level
     country_terms: tuple[str, ...] | None = None
 
     def without(self, facet: str) -> Filters:
@@ -53,6 +54,7 @@ class Filters:
             themes=None if facet == "themes" else self.themes,
             theme_roots=None if facet == "themes" else self.theme_roots,
             theme_depth=0 if facet == "themes" else self.theme_depth,
+            theme_roots_are_top=False if facet == "themes" else self.theme_roots_are_top,
             countries=None if facet == "countries" else self.countries,
             country_terms=None if facet == "countries" else self.country_terms,
             meetings=None if facet == "meetings" else self.meetings,

@@ -78,9 +78,28 @@ def _tags_of(passage_id: str) -> str:
     parent and grandparent (``zt``, like the themes) and for each group its countries
     belong to (``zg``): a filter on a parent theme or a group is then one term of the
     MATCH instead of an OR of its members, half the cost for a common word.
+
+    It also carries a **pair** token (``zp``) for each top-level theme above its themes
+    (within ``ANCESTOR_LEVELS``) and each of its countries and groups: the commonest
+    filter, a theme and a country or region, is then one term whose list of passages is
+    their intersection. bm25 reads the whole list of every term of a query to weigh it;
+    for a broad theme (half the library) and a region that was 20–23 ms per query half
+    at a million passages, about a third of the query (docs/benchmarks.md).
     """
     links = f"passage_id = {passage_id} AND excluded = 0"
     themes = f"(SELECT theme_id FROM passage_theme WHERE {links})"
+    codes = f"(SELECT country_code FROM passage_country WHERE {links})"
+    tops = (
+        "SELECT DISTINCT CASE WHEN t.parent_id IS NULL THEN t.id "
+        "WHEN p.parent_id IS NULL THEN p.id WHEN g.parent_id IS NULL THEN g.id END AS top "
+        "FROM theme t LEFT JOIN theme p ON p.id = t.parent_id "
+        f"LEFT JOIN theme g ON g.id = p.parent_id WHERE t.id IN {themes}"
+    )
+    places = (
+        f"SELECT 'c' || lower(hex(country_code)) AS term FROM passage_country WHERE {links} "
+        "UNION SELECT 'g' || lower(hex(m.group_id)) FROM country_group_member m "
+        f"WHERE m.country_code IN {codes}"
+    )
     return (
         "(SELECT coalesce(group_concat(tok, ' '), '') FROM ("
         f"SELECT 'zt' || lower(hex(theme_id)) AS tok FROM passage_theme WHERE {links} "
@@ -94,7 +113,10 @@ def _tags_of(passage_id: str) -> str:
         f"SELECT 'zc' || lower(hex(country_code)) FROM passage_country WHERE {links} "
         "UNION "
         "SELECT 'zg' || lower(hex(m.group_id)) FROM country_group_member m "
-        f"WHERE m.country_code IN (SELECT country_code FROM passage_country WHERE {links})))"
+        f"WHERE m.country_code IN {codes} "
+        "UNION "
+        f"SELECT 'zp' || lower(hex(r.top)) || 'x' || c.term FROM ({tops}) r, ({places}) c "
+        "WHERE r.top IS NOT NULL))"
     )
 
 
@@ -111,17 +133,20 @@ def _refresh_where(condition: str) -> str:
 
 
 def _tree_triggers() -> list[str]:
-    """Tokens of parents and groups follow the theme tree and group memberships.
+    """Tokens of parents, groups and pairs follow the theme tree and group memberships.
 
     Writing the taxonomy and the gazetteer's groups pause these triggers and refresh the
     passages they moved once each; the triggers serve other changes (SQL by hand, a
     single theme moved). A theme's parent set to the same value changes nothing. A moved
-    theme changes the ancestor tokens of its own passages and the grandparent token of
-    its children's; deeper passages keep theirs (``ANCESTOR_LEVELS`` is 2).
+    theme changes the ancestor tokens of its own passages, the grandparent token of its
+    children's and the top theme of its grandchildren's (their pair tokens); deeper
+    passages have no tokens that name it (``ANCESTOR_LEVELS`` is 2).
     """
+    children = "SELECT id FROM theme WHERE parent_id = new.id"
     under = (
         "SELECT passage_id FROM passage_theme WHERE theme_id = new.id "
-        "OR theme_id IN (SELECT id FROM theme WHERE parent_id = new.id)"
+        f"OR theme_id IN ({children}) "
+        f"OR theme_id IN (SELECT id FROM theme WHERE parent_id IN ({children}))"
     )
     statements = [
         f"CREATE TRIGGER IF NOT EXISTS {FTS_TABLE}_theme_parent AFTER UPDATE OF parent_id "
@@ -140,6 +165,13 @@ def _tree_triggers() -> list[str]:
 
 def _retag(passage_id: str) -> str:
     return f"UPDATE {FTS_TABLE} SET tags = {_tags_of(passage_id)} WHERE rowid = {passage_id};"
+
+
+FTS_TREE_TRIGGERS = (
+    f"{FTS_TABLE}_theme_parent",
+    f"{FTS_TABLE}_group_member_ai",
+    f"{FTS_TABLE}_group_member_ad",
+)
 
 
 def _stamp_trigger_name(table_name: str, event: str) -> str:
@@ -204,6 +236,36 @@ def country_token(code: str) -> str:
 
 def group_token(group_id: str) -> str:
     return "zg" + group_id.encode().hex()
+
+
+def pair_token(top_theme: str, place: str) -> str:
+    """The token of a top-level theme with a country code or a ``group:ID``."""
+    if place.startswith(GROUP_TERM):
+        term = "g" + place[len(GROUP_TERM) :].encode().hex()
+    else:
+        term = "c" + place.encode().hex()
+    return f"zp{top_theme.encode().hex()}x{term}"
+
+
+MAX_PAIR_TERMS = 12  # pairs OR-ed in one filter; beyond, the theme and place terms apart
+
+
+def _pair_tokens(filters: Filters) -> list[str] | None:
+    """One token per (top theme, place) of the selection, when every passage it selects
+    carries them: the themes' tops are top-level themes, the selection is at most
+    ``ANCESTOR_LEVELS`` deep below them, and the places are known as named."""
+    tops, places = filters.theme_roots, filters.country_terms
+    if (
+        not filters.themes
+        or not filters.countries
+        or tops is None
+        or places is None
+        or not filters.theme_roots_are_top
+        or filters.theme_depth > ANCESTOR_LEVELS
+        or len(tops) * len(places) > MAX_PAIR_TERMS
+    ):
+        return None
+    return [pair_token(top, place) for top in tops for place in places]
 
 
 def _theme_tokens(filters: Filters) -> list[str]:
@@ -396,10 +458,14 @@ class SqliteFtsBackend:
         compiled = to_fts5(query)
         tag_parts: list[str] = []
         absorbs: set[str] = set()
-        if filters is not None and filters.themes:
+        pairs = _pair_tokens(filters) if filters is not None else None
+        if pairs is not None:
+            tag_parts.append(" OR ".join(f'"{token}"' for token in pairs))
+            absorbs.update(("themes", "countries"))
+        elif filters is not None and filters.themes:
             tag_parts.append(" OR ".join(f'"{token}"' for token in _theme_tokens(filters)))
             absorbs.add("themes")
-        if filters is not None and filters.countries:
+        if pairs is None and filters is not None and filters.countries:
             tag_parts.append(" OR ".join(f'"{token}"' for token in _country_tokens(filters)))
             absorbs.add("countries")
         tags = " AND ".join(f"tags : ({part})" for part in tag_parts)
