@@ -21,7 +21,7 @@ import pickle
 import threading
 import time
 from collections import deque
-from collections.abc import Generator, Iterable, Iterator
+from collections.abc import Generator, Iterable, Iterator, Mapping
 from concurrent.futures import Future, ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
@@ -49,6 +49,7 @@ from briefer.store.models import (
     PassageTheme,
     Theme,
 )
+from briefer.store.search import PassageTagIds
 from briefer.tagging.model import MeetingGuess
 from briefer.tagging.pipeline import DocumentTags, Tagger, load_tagger
 
@@ -333,18 +334,22 @@ class _Preparer:
             if self.tagger is None:
                 self.tagger = load_tagger()
             return prepare_file(path, self.tagger)
-        while self.queue and len(self.pending) < self.ahead:
-            queued = self.queue.popleft()
-            self.pending.append((queued, self.pool.submit(_prepare_in_worker, queued)))
-        expected, future = self.pending.popleft()
-        assert expected == path, "files are prepared in the order they are stored"
         try:
-            return future.result()
+            while self.queue and len(self.pending) < self.ahead:
+                queued = self.queue[0]
+                self.pending.append((queued, self.pool.submit(_prepare_in_worker, queued)))
+                self.queue.popleft()
+            expected, future = self.pending[0]
+            assert expected == path, "files are prepared in the order they are stored"
+            prepared = future.result()
         except BrokenProcessPool:
-            # A worker died (killed, out of memory): this file and the rest are prepared
-            # here, so one file cannot stop the import.
+            # A worker died (killed, out of memory), noticed when the next file is sent or
+            # this one collected: this file and the rest are prepared here, so one file
+            # cannot stop the import.
             self._stop_pool()
             return self.next(path)
+        self.pending.popleft()
+        return prepared
 
     def _take(self, path: Path) -> None:
         if self.queue and self.queue[0] == path:
@@ -408,14 +413,16 @@ def store_document(
     # The passages are not in the search index yet (``index`` below reads their tags), so
     # the index's per-tag-row triggers would only look for rows that are not there.
     with library.search.tag_sync_suspended(connection):
-        _store_tags(session, rows if rows is not None else tag_rows(tags), ids, reference)
+        stored = _store_tags(session, rows if rows is not None else tag_rows(tags), ids, reference)
         # Decisions an analyst made on this content before it was deleted come back.
-        apply_manual_corrections(session, document_id, sha256=document.sha256)
+        corrected = apply_manual_corrections(session, document_id, sha256=document.sha256)
     attach_meeting(
         session, NewDocument(document_id, document.sha256, values["file_name"]), tags.meeting
     )
     library.search.index(
-        session.connection(), ((ids[p.position], p.text) for p in document.passages)
+        session.connection(),
+        ((ids[p.position], p.text) for p in document.passages),
+        None if corrected else stored,  # corrected: the index reads the links back
     )
     return document_id
 
@@ -489,7 +496,8 @@ def tag_rows(tags: DocumentTags) -> TagRows:
 
 def _store_tags(
     session: Session, rows: TagRows, ids: dict[int, int], reference: _Reference
-) -> None:
+) -> Mapping[int, PassageTagIds]:
+    """Insert the tag rows the library can hold; return each passage's (themes, countries)."""
     countries = [
         (ids[p], code, AUTOMATIC, False, confidence, evidence)
         for p, code, confidence, evidence in rows.countries
@@ -500,6 +508,11 @@ def _store_tags(
         for p, theme, score, evidence in rows.themes
         if theme in reference.themes and p in ids
     ]
+    stored: dict[int, tuple[list[str], list[str]]] = {pid: ([], []) for pid in ids.values()}
+    for row in themes:
+        stored[row[0]][0].append(row[1])
+    for row in countries:
+        stored[row[0]][1].append(row[1])
     connection = session.connection()
     if connection.dialect.name == "sqlite":
         # The driver's executemany with the JSON text as it is: SQLAlchemy's per-row
@@ -508,7 +521,7 @@ def _store_tags(
             connection.exec_driver_sql(_INSERT_COUNTRY_SQL, countries)
         if themes:
             connection.exec_driver_sql(_INSERT_THEME_SQL, themes)
-        return
+        return stored
     for statement, key, value, tag_rows_ in (
         (_STATEMENTS.insert_country, "country_code", "confidence", countries),
         (_STATEMENTS.insert_theme, "theme_id", "score", themes),
@@ -528,6 +541,7 @@ def _store_tags(
                     for r in tag_rows_
                 ],
             )
+    return stored
 
 
 _INSERT_COUNTRY_SQL = (

@@ -9,11 +9,13 @@ import pytest
 from sqlalchemy import select
 
 from briefer.domain.errors import BrieferError
+from briefer.domain.search import SearchRequest
 from briefer.services.briefing_reads import load_outline
 from briefer.services.briefings import add_quotes, create_briefing
 from briefer.services.documents import delete_document
 from briefer.services.importing import import_all
 from briefer.services.library import open_ready_library
+from briefer.services.searching import search
 from briefer.services.tagging import add_theme, set_cue, set_passage_tag
 from briefer.store.library import Library
 from briefer.store.models import Document, Passage, PassageCountry, PassageTheme
@@ -89,9 +91,15 @@ def test_manual_tags_and_removals_come_back_after_delete_and_reimport(
         assert session.get(Document, document_id) is None
 
     again = _import(ready, path)
-    themes, countries = _tags(ready, _passage(ready, again, "The ministers agreed"))
+    passage = _passage(ready, again, "The ministers agreed")
+    themes, countries = _tags(ready, passage)
     assert "migrant-smuggling" not in themes
     assert "MK" in countries
+    # The search index follows the decisions too, not the tagger's own links.
+    found = search(ready, SearchRequest(countries=("MK",), limit=100, with_facets=False))
+    assert passage in {h.passage_id for h in found.hits}
+    unwanted = SearchRequest(themes=("migrant-smuggling",), limit=100, with_facets=False)
+    assert passage not in {h.passage_id for h in search(ready, unwanted).hits}
 
 
 def test_a_quoted_document_cannot_be_deleted(ready: Library, tmp_path: Path) -> None:

@@ -113,6 +113,27 @@ def test_a_worker_that_dies_does_not_stop_the_import(
     assert [status for _, status, _ in outcomes].count("imported") == 10
 
 
+def test_a_pool_found_broken_when_sending_a_file_falls_back_to_this_process(
+    tmp_path: Path,
+) -> None:
+    """A worker can die between two files: the pool then refuses the next one outright."""
+    from concurrent.futures.process import BrokenProcessPool
+
+    class BrokenPool:
+        def submit(self, *_args: object) -> None:
+            raise BrokenProcessPool("a child process terminated abruptly")
+
+        def shutdown(self, **_kwargs: object) -> None:
+            pass
+
+    paths = sorted(_folder(tmp_path).glob("0*.txt"))[:3]
+    preparer = importing._Preparer(paths, None, workers=1)
+    preparer.pool = BrokenPool()  # type: ignore[assignment]
+    prepared = [preparer.next(path) for path in paths]
+    assert preparer.pool is None
+    assert [p.document.path for p in prepared] == paths  # type: ignore[union-attr]
+
+
 def _die(path: Path) -> None:
     import os
 

@@ -315,3 +315,47 @@ def test_moving_a_theme_moves_the_grandparent_token_of_its_childrens_passages(
         session.execute(update(Theme).where(Theme.id == "migration").values(parent_id="justice"))
     assert theme_token("justice") in tokens_of(sample, pid)
     assert pid in hits(sample, SearchRequest(themes=("justice",)))[1]
+
+
+def _tokens_in_sql(library: Library) -> dict[int, set[str]]:
+    from briefer.store.search.sqlite_fts import _tags_of
+
+    with library.engine.connect() as connection:
+        rows = connection.execute(text(f"SELECT id, {_tags_of('passage.id')} FROM passage"))
+        return {pid: set(tags.split()) for pid, tags in rows}
+
+
+def _tokens_in_python(library: Library) -> dict[int, set[str]]:
+    from briefer.store.search.sqlite_fts import TagTree
+
+    with library.engine.connect() as connection:
+        tree = TagTree.read(connection)
+        links: dict[int, tuple[list[str], list[str]]] = {
+            pid: ([], []) for pid in connection.execute(text("SELECT id FROM passage")).scalars()
+        }
+        for pid, theme_id in connection.execute(
+            text("SELECT passage_id, theme_id FROM passage_theme WHERE excluded = 0")
+        ):
+            links[pid][0].append(theme_id)
+        for pid, code in connection.execute(
+            text("SELECT passage_id, country_code FROM passage_country WHERE excluded = 0")
+        ):
+            links[pid][1].append(code)
+    return {pid: set(tree.tokens(*both).split()) for pid, both in links.items()}
+
+
+def test_tokens_computed_in_python_equal_the_indexs_sql(sample: Library) -> None:
+    """The importer computes new passages' tokens in Python; they must be the SQL's."""
+    assert (
+        _tokens_in_python(sample)
+        == _tokens_in_sql(sample)
+        == {pid: tokens_of(sample, pid) for pid in _tokens_in_sql(sample)}
+    )
+    with sample.session() as session:  # a deeper tree: justice > migration > asylum > leaf
+        session.execute(update(Theme).where(Theme.id == "migration").values(parent_id="justice"))
+        session.add(Theme(id="asylum-leaf", label="Asylum leaf", parent_id="asylum"))
+        pid = session.scalars(select(PassageCountry.passage_id)).first()
+        session.add(PassageTheme(passage_id=pid, theme_id="asylum-leaf", origin="manual"))
+    python, sql = _tokens_in_python(sample), _tokens_in_sql(sample)
+    assert python == sql
+    assert theme_token("migration") in python[pid]  # the leaf's grandparent

@@ -9,7 +9,7 @@ the passage table and turns a parsed query (``briefer.store.search.query``) into
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from contextlib import AbstractContextManager
 from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, Any, Protocol
@@ -23,6 +23,7 @@ if TYPE_CHECKING:
 
 
 GROUP_TERM = "group:"  # a country group named in a filter: ``group:ID``
+PassageTagIds = tuple[Iterable[str], Iterable[str]]  # a passage's theme ids, country codes
 
 
 @dataclass(frozen=True)
@@ -91,8 +92,18 @@ class SearchBackend(Protocol):
     def install(self, connection: Connection) -> None:
         """Create the index structures in a new (or migrated) library."""
 
-    def index(self, connection: Connection, rows: Iterable[tuple[int, str]]) -> None:
-        """Add passages (id, exact text) to the index, in the caller's transaction."""
+    def index(
+        self,
+        connection: Connection,
+        rows: Iterable[tuple[int, str]],
+        tags: Mapping[int, PassageTagIds] | None = None,
+    ) -> None:
+        """Add passages (id, exact text) to the index, in the caller's transaction.
+
+        ``tags``: each passage's active theme ids and country codes, when the caller
+        knows them exactly (the importer, which just wrote them); the backend may then
+        compute the passages' tag tokens without reading the tag tables back.
+        """
 
     def unindex(self, connection: Connection, passage_ids: Iterable[int]) -> None:
         """Remove passages from the index, in the caller's transaction."""

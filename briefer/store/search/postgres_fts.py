@@ -33,7 +33,7 @@ no lock taken) and refreshes the passages it changed.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Mapping
 from contextlib import contextmanager
 from typing import Any
 
@@ -42,7 +42,7 @@ from sqlalchemy.dialects.postgresql import TSQUERY, TSVECTOR
 from sqlalchemy.sql import cast
 
 from briefer.domain.folding import fold_tokens
-from briefer.store.search import Filters, TextMatch
+from briefer.store.search import Filters, PassageTagIds, TextMatch
 from briefer.store.search.query import And, Node, Not, Or, Term
 
 SEARCH_TABLE = "passage_search"
@@ -182,7 +182,13 @@ class PostgresFtsBackend:
         for statement in _CREATE:
             connection.execute(text(statement))
 
-    def index(self, connection: Connection, rows: Iterable[tuple[int, str]]) -> None:
+    def index(
+        self,
+        connection: Connection,
+        rows: Iterable[tuple[int, str]],
+        tags: Mapping[int, PassageTagIds] | None = None,
+    ) -> None:
+        """Tag lexemes come from the tag tables (``briefer_passage_tags``) either way."""
         params = [{"id": pid, "body": tsvector_literal(body)} for pid, body in rows]
         if params:
             connection.execute(
