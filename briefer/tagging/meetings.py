@@ -142,8 +142,9 @@ _NAME_NOUNS = re.compile(r"\b(?:Conference|Forum|Meeting|Ministerial|Summit|Sess
 _CAP = r"(?:[A-Z][\w’'.]*(?:[-–][A-Z][\w’'.]*)*)"
 _CONNECT = r"(?:on|of|for|the|and|in|against|to|de|du|des|la|le)"
 _NAMED = re.compile(rf"{_CAP}(?:\s+(?:{_CAP}|{_CONNECT}\b))*")
+_OPENING_QUOTES = "\"“„«‘'"
 _QUOTED_NAME = re.compile(
-    r"\b(?:conference|meeting|forum|summit|event|ministerial)\s*[,:]?\s*[\"“„«‘']"
+    rf"\b(?:conference|meeting|forum|summit|event|ministerial)\s*[,:]?\s*[{_OPENING_QUOTES}]"
     r"(?P<name>[^\"”“«»‘’']{3,100})[\"”“»’']",
     re.IGNORECASE,
 )
@@ -172,9 +173,18 @@ _PLACE_THRESHOLD = 0.5
 @lru_cache(maxsize=4096)
 def _about_meeting(text: str) -> bool:
     words = _words(text)
-    if words & _MEETING_WORDSET or any(w.startswith(_MEETING_STEMS) for w in words):
+    if words & _MEETING_WORDSET:
+        return True
+    if _has_stem(text) and any(w.startswith(_MEETING_STEMS) for w in words):
         return True
     return bool(words & _MEETING_PHRASE_WORDS) and _MEETING_PHRASES.search(text) is not None
+
+
+def _has_stem(text: str) -> bool:
+    """Whether a meeting stem occurs anywhere in the lower-cased text: a word can only start
+    with one if so, and a few substring searches cost less than testing every word."""
+    lowered = text.lower()
+    return any(stem in lowered for stem in _MEETING_STEMS)
 
 
 _PUNCTUATION = str.maketrans({c: " " for c in ".,;:!?()[]{}\"'“”„‘’«»/–—-*¹²³"})
@@ -212,7 +222,6 @@ class _Tables:
     place_words: frozenset[str]  # words of place names: a cheap test before looking
     longest_place: int  # in words
     first_words: frozenset[str]
-    series_any: re.Pattern[str]  # any series name: a cheap test before naming which
 
 
 @cache
@@ -252,7 +261,6 @@ def _tables() -> _Tables:
         ),
         longest_place=max((len(name.split()) for name in places), default=1),
         first_words=frozenset(name.split()[0] for name in places),
-        series_any=re.compile("|".join(s.pattern.pattern for s in series), re.IGNORECASE),
         country_pattern=_alternation(data.get("countries", {}).keys()),
     )
 
@@ -485,9 +493,12 @@ _SERIES_WORDS = frozenset(
 
 @lru_cache(maxsize=4096)
 def _series_any(text: str) -> bool:
+    """Whether ``text`` names any series. Each series' own pattern is tried in turn: one
+    case-insensitive alternation of them all scans far slower (no shared first letters to
+    skip ahead on) and says the same."""
     if not _words(text) & _SERIES_WORDS:
         return False
-    return _tables().series_any.search(text) is not None
+    return any(series.pattern.search(text) for series in _tables().series)
 
 
 def _masked(unit: _Unit) -> str:
@@ -771,6 +782,13 @@ def _named_meetings(text: str) -> Iterator[re.Match[str]]:
             yield match
 
 
+def _quoted_names(text: str) -> Iterator[re.Match[str]]:
+    """``_QUOTED_NAME`` matches; most sentences hold no opening quote, and looking for one
+    costs a fraction of a case-insensitive scan for the meeting words."""
+    if any(quote in text for quote in _OPENING_QUOTES):
+        yield from _QUOTED_NAME.finditer(text)
+
+
 def _clean_name(name: str) -> str:
     name = name.strip(" ,.;:\"“”'’\n\t")
     name = re.sub(rf"^(?:The|A|An)\s+|(?:\s+{_CONNECT})+$", "", name)
@@ -806,7 +824,7 @@ def _title_candidates(units: list[_Unit], date_units: set[int]) -> list[_Candida
             start = unit.start + match.start() + match.group().find(name)
             evidence = Evidence(name, start, start + len(name), "meeting-title:named")
             candidates.append(_Candidate(score, [evidence], text=name))
-        for match in _QUOTED_NAME.finditer(unit.text):
+        for match in _quoted_names(unit.text):
             if _other_meeting_before(unit, match.start()):
                 continue
             name = _clean_name(match.group("name"))

@@ -39,6 +39,11 @@ class ThemeTagger:
             for cue in theme.cues:
                 self._cues.append(_Cue(theme_index, cue.weight, cue.negative, parse_cue(cue.text)))
         self._matcher = CueMatcher([cue.alternatives for cue in self._cues])
+        # Each evidence's rule text, by cue and alternative: formatted once, not per match.
+        self._rules = [
+            [f'cue "{alt.source}" (weight {cue.weight:g})' for alt in cue.alternatives]
+            for cue in self._cues
+        ]
 
     def tag(self, text: str) -> list[ThemeMatch]:
         """The themes of a passage, best first, each with its score and evidence."""
@@ -81,16 +86,8 @@ class ThemeTagger:
             if seen >= MAX_EVIDENCE_PER_CUE:
                 continue
             per_cue[hit.cue] = seen + 1
-            cue = self._cues[hit.cue]
-            source = cue.alternatives[hit.alternative].source
-            evidence.append(
-                Evidence(
-                    text=text[hit.start : hit.end],
-                    start=hit.start,
-                    end=hit.end,
-                    rule=f'cue "{source}" (weight {cue.weight:g})',
-                )
-            )
+            rule = self._rules[hit.cue][hit.alternative]
+            evidence.append(Evidence(text[hit.start : hit.end], hit.start, hit.end, rule))
         return evidence
 
 
