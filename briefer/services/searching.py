@@ -11,7 +11,7 @@ from collections.abc import Collection, Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any, TypeVar
 
-from sqlalchemy import func, select
+from sqlalchemy import Select, func, select
 from sqlalchemy.orm import Session
 
 from briefer.domain.errors import NotFound
@@ -32,7 +32,7 @@ def search(library: Library, request: SearchRequest) -> SearchPage:
     terms = positive_terms(node)
     limit, offset = max(request.limit, 0), max(request.offset, 0)
     with library.sessions() as session:
-        _use_a_larger_page_cache(session)
+        _prepare(session, library)
         filters = resolve_filters(session, request)
         match = library.search.text_match(node, filters)
         total: int | None = None
@@ -74,37 +74,49 @@ def _page(
     limit: int,
     offset: int,
 ) -> PageRows:
-    """One page of hit ids; a big library is ranked in two halves at once.
+    """One page of hit ids; a big library is ranked in two parts at once.
 
-    Ranking scores every match (bm25 on SQLite, ts_rank_cd on PostgreSQL; a common word
-    matches 60,000 passages of a million) on one core. Two connections rank two halves
-    of the passage ids in parallel (the drivers release the GIL while the database
-    works), and the best of the two halves' best hits are the page: the same hits, in
-    the same order, as one query. Each half reads its own snapshot: a change committed
-    between the two shows in one half only, and whole in the next search.
+    Ranking scores every match (bm25 on SQLite, ts_rank on PostgreSQL; a common word
+    matches 60,000 passages of a million) on one core. Two connections rank two parts
+    of the library in parallel (the drivers release the GIL while the database works),
+    and the best of the two parts' best hits are the page: the same hits, in the same
+    order, as one query. The parts are the backend's own (``TextMatch.parts``:
+    PostgreSQL splits by a word of the index) or else the two halves of the passage
+    ids. Each part reads its own snapshot: a change committed between the two shows in
+    one part only, and whole in the next search.
     """
     if queries.is_ranked(match, sort, limit):
+        assert match is not None
         highest = session.execute(select(func.max(Passage.id))).scalar_one() or 0
         if highest >= RANK_IN_PARTS_FROM:
-            return _ranked_in_parts(session, library, match, filters, limit, offset, highest)  # type: ignore[arg-type]
+            statements = _part_statements(match, filters, limit + offset, highest)
+            return _ranked_in_parts(session, library, statements, limit, offset)
     statement = queries.hits_statement(match, filters, sort=sort, limit=limit, offset=offset)
     return [tuple(row) for row in session.execute(statement)]  # type: ignore[misc]
+
+
+def _part_statements(
+    match: TextMatch, filters: Filters, wanted: int, highest: int
+) -> list[Select[Any]]:
+    """The best ``wanted`` hits of each part, as statements to run at once."""
+    if match.parts:
+        return [queries.ranked_part_statement(part, filters, wanted) for part in match.parts]
+    middle = highest // 2
+    return [
+        queries.ranked_part_statement(match, filters, wanted, (0, middle)),
+        queries.ranked_part_statement(match, filters, wanted, (middle + 1, highest)),
+    ]
 
 
 def _ranked_in_parts(
     session: Session,
     library: Library,
-    match: TextMatch,
-    filters: Filters,
+    statements: list[Select[Any]],
     limit: int,
     offset: int,
-    highest: int,
 ) -> PageRows:
-    middle = highest // 2
-    wanted = limit + offset
-    upper = _rankers.submit(_ranked_part, library, match, filters, wanted, middle + 1, highest)
-    lower = session.execute(queries.ranked_part_statement(match, filters, wanted, 0, middle)).all()
-    parts = [lower, upper.result()]
+    others = [_rankers.submit(_ranked_part, library, s) for s in statements[1:]]
+    parts = [session.execute(statements[0]).all(), *(other.result() for other in others)]
     total = sum(rows[0][2] for rows in parts if rows)
     merged = sorted((row for rows in parts for row in rows), key=lambda r: (r[1], r[3], r[4]))
     return [(pid, rank, total) for pid, rank, _total, _document, _position in merged][
@@ -112,12 +124,9 @@ def _ranked_in_parts(
     ]
 
 
-def _ranked_part(
-    library: Library, match: TextMatch, filters: Filters, wanted: int, first: int, last: int
-) -> list[Any]:
+def _ranked_part(library: Library, statement: Select[Any]) -> list[Any]:
     with library.sessions() as session:
-        _use_a_larger_page_cache(session)
-        statement = queries.ranked_part_statement(match, filters, wanted, first, last)
+        _prepare(session, library)
         return list(session.execute(statement).all())
 
 
@@ -164,11 +173,10 @@ def facet_counts(library: Library, request: SearchRequest) -> dict[str, list[Fac
     """Only the facet counts of a request (for a facets pane refreshed on its own)."""
     node = parse_query(request.query)
     with library.sessions() as session:
-        _use_a_larger_page_cache(session)
+        _prepare(session, library)
         return _facets(session, library, node, resolve_filters(session, request))
 
 
-SEARCH_PAGE_CACHE_KIB = 65536
 WALK_AT_MOST = 20_000  # passages a filter-only page may walk in document order
 
 
@@ -188,16 +196,9 @@ def _walk_in_document_order(session: Session, total: int, wanted: int) -> bool:
     return wanted * highest <= WALK_AT_MOST * total
 
 
-def _use_a_larger_page_cache(session: Session) -> None:
-    """Give a SQLite connection that searches a 64 MB page cache (SQLite's default: 2 MB).
-
-    Facet counts and ranking look up tag links and passages by id all over a library of
-    a million passages; with the default cache each lookup is a read from the OS cache,
-    about half the CPU time of a facet count. The setting lasts for the pooled
-    connection; memory is only taken as pages are read.
-    """
-    if session.get_bind().dialect.name == "sqlite":
-        session.connection().exec_driver_sql(f"PRAGMA cache_size=-{SEARCH_PAGE_CACHE_KIB}")
+def _prepare(session: Session, library: Library) -> None:
+    """Let the backend tune this session's connection for searching (cache, memory)."""
+    library.search.prepare_search(session.connection())
 
 
 def resolve_filters(session: Session, request: SearchRequest) -> queries.Filters:

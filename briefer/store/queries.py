@@ -272,9 +272,12 @@ def is_ranked(match: TextMatch | None, sort: str, limit: int) -> bool:
 
 
 def ranked_part_statement(
-    match: TextMatch, filters: Filters, wanted: int, first_id: int, last_id: int
+    match: TextMatch, filters: Filters, wanted: int, id_range: tuple[int, int] | None = None
 ) -> Select[Any]:
-    """The best ``wanted`` hits among passages ``first_id..last_id``, with their order keys.
+    """The best ``wanted`` hits of a part of the library, with their order keys.
+
+    The part is the passages of ``id_range`` (first and last id), or else those ``match``
+    selects (one of a backend's ``TextMatch.parts``).
 
     Rows: (passage id, rank, total in the part, document id, position). The best hits of
     a whole library are the best of the best of each part, by (rank, document, position),
@@ -283,7 +286,7 @@ def ranked_part_statement(
     passage's rank is the same in a part as in the whole.
     """
     assert match.rank is not None
-    return _ranked_page(match, filters, match.rank, wanted, 0, (first_id, last_id))
+    return _ranked_page(match, filters, match.rank, wanted, 0, id_range, order_keys=True)
 
 
 def _ranked_page(
@@ -293,6 +296,8 @@ def _ranked_page(
     limit: int,
     offset: int,
     id_range: tuple[int, int] | None = None,
+    *,
+    order_keys: bool = False,
 ) -> Select[Any]:
     """A page by rank, then document order, looking up only the passages that can be on it.
 
@@ -319,9 +324,9 @@ def _ranked_page(
         .scalar_subquery()
     )
     total = select(func.count()).select_from(matched).scalar_subquery()
-    order_keys = [passage.c.document_id, passage.c.position] if id_range is not None else []
+    keys = [passage.c.document_id, passage.c.position] if order_keys else []
     return (
-        select(passage.c.id, matched.c.rank, total, *order_keys)
+        select(passage.c.id, matched.c.rank, total, *keys)
         .select_from(matched.join(passage, passage.c.id == matched.c.pid))
         .where(or_(matched.c.rank <= cut_off, cut_off.is_(None)))
         .order_by(matched.c.rank, passage.c.document_id, passage.c.position)

@@ -120,7 +120,7 @@ def test_the_comparison_is_not_vacuous(both: tuple[Library, Library]) -> None:
 
 
 def test_snippets_and_the_best_hit_agree(both: tuple[Library, Library]) -> None:
-    """Ranking differs in scale (bm25 vs ts_rank_cd) but the snippets are cut alike."""
+    """Ranking differs in scale (bm25 vs ts_rank) but the snippets are cut alike."""
     sqlite, postgres = both
     for query in ("dacic", '"foreign terrorist fighters"', "beograd"):
         left = search(sqlite, SearchRequest(query=query))
@@ -143,10 +143,20 @@ def test_ranking_in_two_halves_gives_the_same_page_on_postgres(
     from briefer.services import searching
 
     _sqlite, postgres = both
+    parts: list[str] = []
+    original = searching._ranked_part
+
+    def spy(library, statement):  # type: ignore[no-untyped-def]
+        parts.append(str(statement.compile(dialect=postgres.engine.dialect)))
+        return original(library, statement)
+
+    monkeypatch.setattr(searching, "_ranked_part", spy)
     pages = []
-    for threshold in (10**12, 1):  # one query, then two halves at once
+    for threshold in (10**12, 1):  # one query, then two parts at once
         monkeypatch.setattr(searching, "RANK_IN_PARTS_FROM", threshold)
         page = search(postgres, request_)
         pages.append((page.total, [(h.passage_id, h.rank) for h in page.hits]))
     assert pages[0][0] > request_.offset
     assert pages[1] == pages[0]
+    # the second part is chosen by its part word in the index, not by a range of ids
+    assert len(parts) == 1 and "BETWEEN" not in parts[0]

@@ -30,11 +30,11 @@ def test_the_migration_builds_the_models_schema_and_the_search_index(pg_server) 
         assert compare_metadata(context, metadata) == []
         assert context.get_current_revision() == head_revision()
         indexes = {i["name"] for i in inspect(connection).get_indexes("passage_search")}
-        assert "ix_passage_search_body" in indexes
+        assert "ix_passage_search_words" in indexes
         kind = connection.execute(
             text(
                 "SELECT am.amname FROM pg_class c JOIN pg_am am ON am.oid = c.relam "
-                "WHERE c.relname = 'ix_passage_search_body'"
+                "WHERE c.relname = 'ix_passage_search_words'"
             )
         ).scalar_one()
         assert kind == "gin"

@@ -17,7 +17,7 @@ from briefer.services.library import open_ready_library
 from briefer.store.engine import make_engine
 from briefer.store.library import Library, open_library
 from briefer.store.models import Passage, PassageCountry, PassageTheme, Theme
-from briefer.store.search.sqlite_fts import group_token, pair_token, theme_token
+from briefer.store.search.tag_tokens import group_token, pair_token, theme_token
 from briefer.tagging.gazetteer import current_gazetteer, sync_countries
 
 
@@ -105,11 +105,14 @@ def test_a_passage_carries_its_top_themes_paired_with_its_places(sample: Library
 
 
 def tokens_of(library: Library, passage_id: int) -> set[str]:
+    """The tag words the library's search index holds for a passage (either backend)."""
+    if library.engine.dialect.name == "postgresql":
+        statement = "SELECT tags::text FROM passage_search WHERE passage_id = :id"
+    else:
+        statement = "SELECT tags FROM passage_fts WHERE rowid = :id"
     with library.engine.connect() as connection:
-        tags = connection.execute(
-            text("SELECT tags FROM passage_fts WHERE rowid = :id"), {"id": passage_id}
-        ).scalar_one()
-    return set(tags.split())
+        tags = connection.execute(text(statement), {"id": passage_id}).scalar_one()
+    return {word.strip("'") for word in tags.split()}
 
 
 def a_tagged_passage(library: Library, theme_id: str) -> int:
@@ -326,7 +329,7 @@ def _tokens_in_sql(library: Library) -> dict[int, set[str]]:
 
 
 def _tokens_in_python(library: Library) -> dict[int, set[str]]:
-    from briefer.store.search.sqlite_fts import TagTree
+    from briefer.store.search.tag_tokens import TagTree
 
     with library.engine.connect() as connection:
         tree = TagTree.read(connection)

@@ -74,6 +74,10 @@ class TextMatch:
     A backend may also match some facet filters itself, far faster than per-row SQL checks
     (SQLite indexes each passage's tags as tokens); ``absorbs`` names those facets
     (``"themes"``, ``"countries"``) and the shared SQL then leaves their conditions out.
+    ``parts``, when given, are disjoint matches whose union is this one, each answered
+    from the index alone: a big library is ranked part by part at once (PostgreSQL
+    splits by a word each passage carries, ``zh0`` or ``zh1``; a range of ids would AND
+    half the primary key into every bitmap). Without them the parts are id ranges.
     """
 
     source: FromClause
@@ -82,6 +86,7 @@ class TextMatch:
     rank: ColumnElement[Any] | None
     negated: bool = False
     absorbs: frozenset[str] = frozenset()
+    parts: tuple[TextMatch, ...] = ()
 
 
 class SearchBackend(Protocol):
@@ -119,6 +124,9 @@ class SearchBackend(Protocol):
 
     def refresh_passages(self, connection: Connection, passage_ids: Iterable[int]) -> None:
         """Bring the index's view of the tags of the given passages up to date."""
+
+    def prepare_search(self, connection: Connection) -> None:
+        """Tune the connection (or its transaction) for the search about to run on it."""
 
     def text_match(self, query: Node | None, filters: Filters | None = None) -> TextMatch | None:
         """The SQL pieces matching a parsed query, and any filters the backend can absorb.
