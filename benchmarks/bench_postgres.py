@@ -12,7 +12,7 @@ else a throw-away server started like the tests' (``tests/support/pg_server.py``
 binaries, loopback, ``fsync=off``: durability costs are NOT in these figures).
 
     python -m benchmarks.bench_postgres [--library PATH] [--passages N] [--url URL]
-        [--repeats R] [--clients C] [--seconds S] [--copy-only]
+        [--repeats R] [--clients C] [--seconds S] [--copy-only] [--shared-buffers SIZE]
 """
 
 from __future__ import annotations
@@ -199,8 +199,10 @@ def run(
     clients: int,
     seconds: float,
     copy_only: bool = False,
+    shared_buffers: str | None = None,
 ) -> dict[str, Any]:
     results: dict[str, Any] = {"load_average_1min_start": round(os.getloadavg()[0], 2)}
+    results["shared_buffers"] = shared_buffers or "server default (128MB)"
     with tempfile.TemporaryDirectory(prefix="briefer-pgbench-") as tmp:
         if library is None or not library.exists():
             library = library or Path(tmp) / "library.sqlite"
@@ -209,7 +211,7 @@ def run(
         if url is None:
             from tests.support.pg_server import start_server
 
-            server = start_server()
+            server = start_server({"shared_buffers": shared_buffers} if shared_buffers else None)
             url = server.create_database("bench")
         try:
             start = time.perf_counter()
@@ -244,6 +246,9 @@ def main(argv: Sequence[str] | None = None) -> dict[str, Any]:
     parser.add_argument("--clients", type=int, default=8)
     parser.add_argument("--seconds", type=float, default=30.0)
     parser.add_argument("--copy-only", action="store_true", help="time the copy alone")
+    parser.add_argument(
+        "--shared-buffers", help="the throw-away server's shared_buffers (default: 128MB)"
+    )
     args = parser.parse_args(argv)
     results = run(
         args.library,
@@ -253,6 +258,7 @@ def main(argv: Sequence[str] | None = None) -> dict[str, Any]:
         args.clients,
         args.seconds,
         args.copy_only,
+        args.shared_buffers,
     )
     print(json.dumps(results, indent=2))
     return results

@@ -14,6 +14,7 @@ import socket
 import subprocess
 import tempfile
 import time
+from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -74,8 +75,11 @@ class PostgresServer:
         shutil.rmtree(self.data_dir.parent, ignore_errors=True)
 
 
-def start_server() -> PostgresServer:
-    """Initialise and start a server; raises PostgresUnavailable with the reason."""
+def start_server(settings: Mapping[str, str] | None = None) -> PostgresServer:
+    """Initialise and start a server; raises PostgresUnavailable with the reason.
+
+    ``settings``: server settings besides the defaults (``{"shared_buffers": "1GB"}``).
+    """
     bin_dir = _bin_dir()
     root = Path(tempfile.mkdtemp(prefix="briefer-pg-"))
     data_dir = root / "data"
@@ -99,6 +103,7 @@ def start_server() -> PostgresServer:
         shutil.rmtree(root, ignore_errors=True)
         raise PostgresUnavailable(f"initdb failed: {init.stderr.strip().splitlines()[-1:]}")
     options = f"-p {server.port} -c listen_addresses=127.0.0.1 -k {root} -c fsync=off"
+    options += "".join(f" -c {name}={value}" for name, value in (settings or {}).items())
     start = server._run(
         str(bin_dir / "pg_ctl"),
         "-D",
