@@ -35,7 +35,7 @@ from PySide6.QtWidgets import QApplication
 
 from benchmarks import synthetic
 from briefer.services.workspace import Workspace
-from briefer.ui.application import make_application, settle_heap, warm_up_later
+from briefer.ui.application import make_application, settle_heap, warm_up_later, warmed_up
 from briefer.ui.jobs import wait_for_all
 from briefer.ui.main_window import MainWindow
 from briefer.ui.mime import passages_mime
@@ -194,6 +194,18 @@ def measure_import(app: QApplication, window: MainWindow) -> dict[str, Any]:
     }
 
 
+def measure_warm_up(app: QApplication) -> dict[str, Any]:
+    """The background loading of the import and export modules, a few seconds after start.
+
+    Measured on its own so that it does not land, at a moment that varies from run to
+    run, inside one of the steps below (as it would for an analyst who starts working
+    at once: a freeze of this length, once, a few seconds after start).
+    """
+    with StallProbe() as probe:
+        waited = wait_until(app, warmed_up.is_set, timeout_s=60)
+    return {"waited_s": round(waited, 2), "longest_stall_ms": round(probe.longest, 1)}
+
+
 def measure_export(app: QApplication, window: MainWindow, folder: Path) -> dict[str, Any]:
     """Export the 500-quote briefing as DOCX and PDF from the dialog (write and verify)."""
     rows = []
@@ -249,6 +261,7 @@ def main() -> None:
         # as ``run_window`` does: readers and writers load in the background when idle
         warm_up_later(busy=lambda: not window.is_idle())
         wait_until(app, window.is_idle, timeout_s=600)
+        results["warm_up"] = measure_warm_up(app)
         results["changes"] = measure_changes(app, window)["changes"]
         results["drag"] = measure_drag(app, window)
         results["export"] = measure_export(app, window, Path(temp))["exports"]

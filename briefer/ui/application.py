@@ -79,6 +79,7 @@ WARM_UP_MODULES = (
 )
 WARM_UP_DELAY_MS = 3000  # after start-up, when the window has shown its first results
 WARM_UP_RETRY_MS = 500  # while the window is busy
+warmed_up = threading.Event()  # set once the background loading is done (benchmarks wait)
 
 
 def warm_up_later(busy: Callable[[], bool] = lambda: False) -> None:
@@ -105,6 +106,7 @@ def warm_up() -> None:
     for name in WARM_UP_MODULES:
         importlib.import_module(name)
     settle_heap()
+    warmed_up.set()
 
 
 def run_window(db: str | None) -> int:
