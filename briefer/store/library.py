@@ -165,6 +165,11 @@ def _prepare_schema_locked(engine: Engine, url: str) -> None:
             f"{_display(url)}: this library was made by a newer Briefer (schema {current}); "
             "update Briefer to open it"
         )
+    if current is not None and not _pending_for_dialect(engine, current):
+        # Every pending migration is for another database (0004 changes PostgreSQL only):
+        # record the new revision without copying a large SQLite file for nothing.
+        command.stamp(alembic_config(engine), "head")
+        return
     backup = _backup(url, current)
     try:
         command.upgrade(alembic_config(engine), "head")
@@ -229,6 +234,22 @@ def _insert_library_id(connection) -> None:  # type: ignore[no-untyped-def]
         text("INSERT INTO library_info (key, value) VALUES (:key, :value)"),
         {"key": LIBRARY_ID_KEY, "value": str(uuid.uuid4())},
     )
+
+
+def _pending_for_dialect(engine: Engine, current: str) -> bool:
+    """Whether a migration after ``current`` changes this engine's kind of database.
+
+    A migration module may name the dialects it changes in ``DIALECTS``; without it, it
+    changes every one.
+    """
+    from alembic.script import ScriptDirectory
+
+    script = ScriptDirectory.from_config(alembic_config(engine))
+    for revision in script.iterate_revisions("head", current):
+        dialects = getattr(revision.module, "DIALECTS", None)
+        if dialects is None or engine.dialect.name in dialects:
+            return True
+    return False
 
 
 def _backup(url: str, revision: str | None) -> Path | None:

@@ -24,6 +24,7 @@ revision: str = "0004"
 down_revision: str | None = "0003"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
+DIALECTS = ("postgresql",)  # a SQLite library is only stamped, without a backup copy
 
 
 def upgrade() -> None:

@@ -58,6 +58,21 @@ def test_old_library_is_backed_up_before_upgrade(tmp_path: Path) -> None:
     assert list(tmp_path.glob("old.backup-0001-*.sqlite"))
 
 
+def test_an_upgrade_with_nothing_for_sqlite_makes_no_backup(tmp_path: Path) -> None:
+    """0004 changes PostgreSQL only: a SQLite library at 0003 is stamped, not copied."""
+    path = tmp_path / "lib.sqlite"
+    open_library(str(path)).close()
+    con = sqlite3.connect(path)
+    con.execute("UPDATE alembic_version SET version_num = '0003'")
+    con.commit()
+    con.close()
+    open_library(str(path)).close()
+    con = sqlite3.connect(path)
+    assert con.execute("SELECT version_num FROM alembic_version").fetchone() == (head_revision(),)
+    con.close()
+    assert not list(tmp_path.glob("lib.backup-*"))
+
+
 def test_library_from_a_newer_briefer_is_refused(tmp_path: Path) -> None:
     path = tmp_path / "newer.sqlite"
     open_library(str(path)).close()
