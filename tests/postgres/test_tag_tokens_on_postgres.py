@@ -18,6 +18,7 @@ from briefer.store.models import PassageCountry, PassageTheme, Theme
 from briefer.store.search.postgres_fts import tag_words
 from briefer.store.search.tag_tokens import TagTree, active_links, pair_token
 from tests.search.test_tag_tokens import (  # noqa: F401
+    a_paired_passage,
     test_a_changed_group_membership_changes_the_group_filter,
     test_a_passage_carries_its_top_themes_paired_with_its_places,
     test_a_taxonomy_that_moves_a_theme_moves_its_passages,
@@ -74,13 +75,7 @@ def test_the_servers_words_equal_the_words_computed_in_python(sample: Library) -
 def test_an_upgrade_from_0003_gives_postgresql_libraries_their_pair_words(
     sample: Library,
 ) -> None:
-    with sample.session() as session:
-        pid, top, code = session.execute(
-            select(PassageTheme.passage_id, Theme.parent_id, PassageCountry.country_code)
-            .join(Theme, Theme.id == PassageTheme.theme_id)
-            .join(PassageCountry, PassageCountry.passage_id == PassageTheme.passage_id)
-            .where(Theme.parent_id == "cooperation")
-        ).first()  # type: ignore[misc]
+    pid, top, code = a_paired_passage(sample)
     url = sample.url
     with sample.engine.begin() as connection:  # words as 0003 left them: no pairs
         connection.execute(text("UPDATE passage_search SET tags = ''"))

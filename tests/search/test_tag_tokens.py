@@ -189,17 +189,24 @@ def test_an_upgrade_recomputes_every_passages_tokens(tmp_path: Path) -> None:
     library.close()
 
 
-def test_an_upgrade_from_0002_adds_the_pair_tokens(tmp_path: Path) -> None:
-    path = tmp_path / "old.sqlite"
-    library = open_ready_library(str(path))
-    assert not import_all(library, [sample_dir()]).failed
+def a_paired_passage(library: Library) -> tuple[int, str, str]:
+    """A passage with a sub-theme of "cooperation" and a country: (id, top theme, code)."""
     with library.session() as session:
-        pid, top, code = session.execute(
+        found = session.execute(
             select(PassageTheme.passage_id, Theme.parent_id, PassageCountry.country_code)
             .join(Theme, Theme.id == PassageTheme.theme_id)
             .join(PassageCountry, PassageCountry.passage_id == PassageTheme.passage_id)
             .where(Theme.parent_id == "cooperation")
-        ).first()  # type: ignore[misc]
+        ).first()
+    assert found is not None
+    return found[0], found[1], found[2]
+
+
+def test_an_upgrade_from_0002_adds_the_pair_tokens(tmp_path: Path) -> None:
+    path = tmp_path / "old.sqlite"
+    library = open_ready_library(str(path))
+    assert not import_all(library, [sample_dir()]).failed
+    pid, top, code = a_paired_passage(library)
     library.close()
     engine = make_engine(f"sqlite:///{path}")
     with engine.begin() as connection:  # tokens as 0002 made them: no pairs

@@ -47,10 +47,7 @@ def test_old_library_is_backed_up_before_upgrade(tmp_path: Path) -> None:
     command.upgrade(alembic_config(engine), "0001")
     engine.dispose()
     # Pretend the library predates the current head by rewinding its recorded revision.
-    con = sqlite3.connect(path)
-    con.execute("UPDATE alembic_version SET version_num = '0001'")
-    con.commit()
-    con.close()
+    _set_revision(path, "0001")
     if head_revision() == "0001":
         pytest.skip("only one revision exists: nothing to upgrade yet")
     lib = open_library(str(path))
@@ -62,15 +59,18 @@ def test_an_upgrade_with_nothing_for_sqlite_makes_no_backup(tmp_path: Path) -> N
     """0004 changes PostgreSQL only: a SQLite library at 0003 is stamped, not copied."""
     path = tmp_path / "lib.sqlite"
     open_library(str(path)).close()
-    con = sqlite3.connect(path)
-    con.execute("UPDATE alembic_version SET version_num = '0003'")
-    con.commit()
-    con.close()
+    _set_revision(path, "0003")
     open_library(str(path)).close()
     con = sqlite3.connect(path)
     assert con.execute("SELECT version_num FROM alembic_version").fetchone() == (head_revision(),)
     con.close()
     assert not list(tmp_path.glob("lib.backup-*"))
+
+
+def _set_revision(path: Path, revision: str) -> None:
+    with sqlite3.connect(path) as con:
+        con.execute("UPDATE alembic_version SET version_num = ?", (revision,))
+    con.close()
 
 
 def test_library_from_a_newer_briefer_is_refused(tmp_path: Path) -> None:
