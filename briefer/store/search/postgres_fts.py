@@ -27,10 +27,11 @@ Snippets are cut from the original text in Python, as on SQLite.
 
 Tags: as on SQLite, each row also holds its passage's tag words
 (``briefer.store.search.tag_tokens``: themes with their parents, countries with their
-groups, and top-level-theme × place pairs) in a second vector, ``tags``, GIN-indexed too.
-Theme and country filters then become a second ``@@`` that PostgreSQL answers from the
-index (a bitmap AND with the text match), where checking each text match against the tag
-tables costs a join per matching passage; a theme-and-place filter is one pair word.
+groups, and top-level-theme × place pairs) in a second vector, ``tags``, and its part
+word (``part_word``). One GIN index covers both vectors: theme and country filters become
+a second ``@@`` answered in the same index scan as the text, where checking each text
+match against the tag tables costs a join per matching passage; a theme-and-place filter
+is one pair word.
 Triggers on the tag tables, the theme tree and the group memberships keep ``tags`` right
 whatever code changes them; bulk re-tagging turns them off for its transaction
 (``SET LOCAL briefer.tag_sync = 'off'``, no lock taken) and refreshes the passages it
