@@ -81,6 +81,7 @@ SYNC_SETTING = "briefer.tag_sync"
 
 RANK_NORMALISATION = 1  # ts_rank divided by 1 + log(number of words)
 PARTS = 2  # a big library is ranked in this many parts at once, one per core
+PART_WORDS = tuple(f"zh{i}" for i in range(PARTS))
 
 
 def part_word(passage_id: int) -> str:
@@ -91,7 +92,7 @@ def part_word(passage_id: int) -> str:
     filters, where a range of ids ANDs a bitmap of half the primary key (500,000
     entries, 20-35 ms) into every half. Parity keeps the parts even as ids grow.
     """
-    return f"zh{passage_id % PARTS}"
+    return PART_WORDS[passage_id % PARTS]
 
 
 def tag_words(tree: TagTree, passage_id: int, links: PassageTagIds) -> str:
@@ -455,7 +456,7 @@ class PostgresFtsBackend:
         whole = matching(tag_parts)
         if rank is None:
             return whole
-        parts = tuple(matching([*tag_parts, _quote(f"zh{i}")]) for i in range(PARTS))
+        parts = tuple(matching([*tag_parts, _quote(word)]) for word in PART_WORDS)
         return replace(whole, parts=parts)
 
 
