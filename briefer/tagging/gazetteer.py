@@ -723,7 +723,7 @@ def _replace_groups(session: Session, gazetteer: Gazetteer) -> None:
     country's passages for every row deleted and inserted), then the passages naming a
     country whose memberships changed are refreshed once each.
     """
-    from briefer.store.search import backend_for
+    from briefer.store.search import backend_for, merge_after_bulk_change
 
     def memberships() -> set[tuple[str, str]]:
         rows = session.execute(select(CountryGroupMember.group_id, CountryGroupMember.country_code))
@@ -746,6 +746,7 @@ def _replace_groups(session: Session, gazetteer: Gazetteer) -> None:
         session.add_all(_member_rows(gazetteer.groups.values()))
         session.flush()
         changed = {code for _group, code in memberships() ^ before}
+        refreshed: list[int] = []
         if changed:
             passages = session.scalars(
                 select(PassageCountry.passage_id)
@@ -753,7 +754,9 @@ def _replace_groups(session: Session, gazetteer: Gazetteer) -> None:
                 .where(PassageCountry.excluded.is_(False))
                 .distinct()
             )
-            backend.refresh_passages(connection, sorted(passages))
+            refreshed = sorted(passages)
+            backend.refresh_passages(connection, refreshed)
+    merge_after_bulk_change(backend, connection, len(refreshed))
 
 
 def _member_rows(groups: Iterable[Group]) -> Iterator[CountryGroupMember]:

@@ -55,11 +55,18 @@ def test_old_library_is_backed_up_before_upgrade(tmp_path: Path) -> None:
     assert list(tmp_path.glob("old.backup-0001-*.sqlite"))
 
 
-def test_an_upgrade_with_nothing_for_sqlite_makes_no_backup(tmp_path: Path) -> None:
-    """0004 changes PostgreSQL only: a SQLite library at 0003 is stamped, not copied."""
+def test_an_upgrade_with_nothing_for_sqlite_makes_no_backup(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """When every pending migration is for PostgreSQL (0004 was, from 0003, before 0005
+    existed), a SQLite library is stamped, not copied (which migrations are is tested in
+    ``tests/search/test_index_merge.py``)."""
+    from briefer.store import library as library_module
+
     path = tmp_path / "lib.sqlite"
     open_library(str(path)).close()
     _set_revision(path, "0003")
+    monkeypatch.setattr(library_module, "_pending_for_dialect", lambda engine, current: False)
     open_library(str(path)).close()
     con = sqlite3.connect(path)
     assert con.execute("SELECT version_num FROM alembic_version").fetchone() == (head_revision(),)

@@ -397,6 +397,10 @@ class PostgresFtsBackend:
             last = rows[-1][0]
         _build_indexes(connection)
 
+    def merge_index(self, connection: Connection) -> None:
+        """Nothing to do in the transaction: PostgreSQL's autovacuum reclaims the old row
+        versions and flushes the GIN index's pending entries."""
+
     def prepare_search(self, connection: Connection) -> None:
         """Settings for this search transaction only (``SET LOCAL``).
 

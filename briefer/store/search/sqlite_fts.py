@@ -346,7 +346,7 @@ class SqliteFtsBackend:
             ).all()
             links = active_links(connection, bounds["first"], bounds["last"])
             self.index(connection, [(pid, body) for pid, body in passages], links)
-        connection.execute(text(f"INSERT INTO {FTS_TABLE}({FTS_TABLE}) VALUES ('optimize')"))
+        self.merge_index(connection)
         connection.execute(text(_BUMP))
 
     # --- facet counts from a columnar copy (briefer.store.search.facet_index) -----------
@@ -430,6 +430,17 @@ class SqliteFtsBackend:
             {"match": f"body : ({compiled.expression})"},
         ).scalar_one()
         return parse_ids(joined), compiled.negated
+
+    def merge_index(self, connection: Connection) -> None:
+        """Merge the FTS5 index into one b-tree ('optimize').
+
+        Rewriting a row's tags leaves its old version in an older segment and a delete
+        marker beside the new one; after every passage's tags changed (a re-tag, a synced
+        taxonomy) each word's list is spread over a dozen segments full of markers, and a
+        search for a common word at a million passages took 600 ms instead of 177 ms.
+        Merging takes about 16 s at a million passages, once, after the bulk change.
+        """
+        connection.execute(text(f"INSERT INTO {FTS_TABLE}({FTS_TABLE}) VALUES('optimize')"))
 
     def prepare_search(self, connection: Connection) -> None:
         """Give the connection a 64 MB page cache (SQLite's default: 2 MB) and memory-map
