@@ -30,7 +30,7 @@ from sqlalchemy.orm import Session
 from briefer.domain.progress import CancelToken, Progress
 from briefer.store.library import Library
 from briefer.store.models import AUTOMATIC, Country, Passage, PassageCountry, PassageTheme, Theme
-from briefer.store.search import SearchBackend, merge_after_bulk_change
+from briefer.store.search import SearchBackend
 from briefer.tagging.pipeline import Tagger, load_tagger
 from briefer.tagging.taxonomy import (
     INFO_HASH,
@@ -119,7 +119,7 @@ def retag(
     if report.changed and not report.cancelled:  # a cancelled re-tag stops at once
         yield Progress(report.passages, total, "tidying the search index")
         with library.session() as session:
-            merge_after_bulk_change(library.search, session.connection(), report.changed)
+            library.search.merge_after_bulk_change(session.connection(), report.changed)
     if not report.cancelled and taxonomy_hash:
         with library.session() as session:
             set_info(session, INFO_TAGGED_HASH, taxonomy_hash)

@@ -723,7 +723,7 @@ def _replace_groups(session: Session, gazetteer: Gazetteer) -> None:
     country's passages for every row deleted and inserted), then the passages naming a
     country whose memberships changed are refreshed once each.
     """
-    from briefer.store.search import backend_for, merge_after_bulk_change
+    from briefer.store.search import backend_for
 
     def memberships() -> set[tuple[str, str]]:
         rows = session.execute(select(CountryGroupMember.group_id, CountryGroupMember.country_code))
@@ -756,7 +756,7 @@ def _replace_groups(session: Session, gazetteer: Gazetteer) -> None:
             )
             refreshed = sorted(passages)
             backend.refresh_passages(connection, refreshed)
-    merge_after_bulk_change(backend, connection, len(refreshed))
+    backend.merge_after_bulk_change(connection, len(refreshed))
 
 
 def _member_rows(groups: Iterable[Group]) -> Iterator[CountryGroupMember]:

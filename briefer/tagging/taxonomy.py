@@ -435,7 +435,7 @@ def write_taxonomy(session: Session, taxonomy: Taxonomy) -> WriteReport:
     passages' index rows once per change, a deleted theme once per tag link); then the
     passages under a theme that moved, appeared or went are refreshed once each.
     """
-    from briefer.store.search import backend_for, merge_after_bulk_change
+    from briefer.store.search import backend_for
 
     def tree() -> dict[str, str | None]:
         return {tid: parent for tid, parent in session.execute(select(Theme.id, Theme.parent_id))}
@@ -453,7 +453,7 @@ def write_taxonomy(session: Session, taxonomy: Taxonomy) -> WriteReport:
             session, _with_descendants(moved, before) | _with_descendants(moved, after)
         )
         backend.refresh_passages(connection, sorted(stale))
-    merge_after_bulk_change(backend, connection, len(stale))
+    backend.merge_after_bulk_change(connection, len(stale))
     return report
 
 

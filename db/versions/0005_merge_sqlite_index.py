@@ -7,7 +7,7 @@ Revises: 0004
 index: each word's list was left spread over a dozen segments full of delete markers,
 and searches for common words at a million passages took 3x as long (600 ms instead of
 177 ms). Bulk tag changes now merge the index themselves
-(``briefer.store.search.merge_after_bulk_change``); this merges the index of libraries
+(``SqliteFtsBackend.merge_after_bulk_change``); this merges the index of libraries
 upgraded before that (about 16 s per million passages). PostgreSQL is unchanged.
 """
 

@@ -20,7 +20,6 @@ from briefer.services.retagging import run_retag
 from briefer.store.engine import make_engine
 from briefer.store.library import Library, _pending_for_dialect, open_library
 from briefer.store.models import PassageTheme
-from briefer.store.search import merge_after_bulk_change
 from briefer.store.search.sqlite_fts import SqliteFtsBackend
 from briefer.tagging.taxonomy import taxonomy_from_library, write_taxonomy
 
@@ -85,7 +84,7 @@ def test_a_small_change_leaves_the_index_as_it_is(sample: Library) -> None:
     fragment(sample)
     before = segments(sample)
     with sample.session() as session:
-        assert not merge_after_bulk_change(sample.search, session.connection(), 1)
+        assert not sample.search.merge_after_bulk_change(session.connection(), 1)
     assert segments(sample) == before
 
 

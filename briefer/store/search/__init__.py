@@ -14,7 +14,7 @@ from contextlib import AbstractContextManager
 from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, Any, Protocol
 
-from sqlalchemy import ColumnElement, Connection, Engine, FromClause, text
+from sqlalchemy import ColumnElement, Connection, Engine, FromClause
 
 from briefer.store.search.query import Node
 
@@ -128,9 +128,10 @@ class SearchBackend(Protocol):
     def prepare_search(self, connection: Connection) -> None:
         """Tune the connection (or its transaction) for the search about to run on it."""
 
-    def merge_index(self, connection: Connection) -> None:
-        """Tidy the index after a bulk change of many passages' tags (a re-tag, a taxonomy
-        or group change), in the caller's transaction, so later searches stay fast."""
+    def merge_after_bulk_change(self, connection: Connection, changed: int) -> bool:
+        """Tidy the index after ``changed`` passages' tags were rewritten (a re-tag, a
+        taxonomy or group change), in the caller's transaction, when that many slow later
+        searches down; returns whether it did."""
 
     def text_match(self, query: Node | None, filters: Filters | None = None) -> TextMatch | None:
         """The SQL pieces matching a parsed query, and any filters the backend can absorb.
@@ -150,24 +151,6 @@ class SearchBackend(Protocol):
 
     def matching_ids(self, connection: Connection, query: Node | None) -> tuple[Any, bool] | None:
         """(ids of the passages the query's text matches, negated?); None: no text."""
-
-
-MERGE_FROM_SHARE = 10  # merge the index once 1 in this many passages changed their tags
-
-
-def merge_after_bulk_change(backend: SearchBackend, connection: Connection, changed: int) -> bool:
-    """Merge the index when ``changed`` passages are a tenth of the library or more.
-
-    A few changed passages cost searches nothing; merging a million-passage index costs
-    about 16 s on SQLite, so it is done only after changes that slow searches down.
-    """
-    if changed <= 0:
-        return False
-    total = connection.execute(text("SELECT count(*) FROM passage")).scalar_one()
-    if changed * MERGE_FROM_SHARE < total:
-        return False
-    backend.merge_index(connection)
-    return True
 
 
 def backend_for(engine: Engine | Connection) -> SearchBackend:

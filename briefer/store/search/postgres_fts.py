@@ -397,9 +397,10 @@ class PostgresFtsBackend:
             last = rows[-1][0]
         _build_indexes(connection)
 
-    def merge_index(self, connection: Connection) -> None:
+    def merge_after_bulk_change(self, connection: Connection, changed: int) -> bool:
         """Nothing to do in the transaction: PostgreSQL's autovacuum reclaims the old row
         versions and flushes the GIN index's pending entries."""
+        return False
 
     def prepare_search(self, connection: Connection) -> None:
         """Settings for this search transaction only (``SET LOCAL``).
