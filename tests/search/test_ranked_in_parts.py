@@ -10,7 +10,10 @@ from briefer.store.library import Library
 
 
 def pages(library: Library, request: SearchRequest, monkeypatch: pytest.MonkeyPatch, split: bool):
+    """Ranked by the backend in SQL: without the columnar copy (PostgreSQL, or before the
+    first facet counts loaded it), which ranks in numpy (``test_bm25_from_copy``)."""
     with monkeypatch.context() as patch:
+        patch.setattr(library.search, "facet_stamp", lambda _connection: None)
         patch.setattr(searching, "RANK_IN_PARTS_FROM", 1 if split else 10**12)
         page = searching.search(library, request)
     return page.total, [(h.passage_id, h.rank) for h in page.hits]

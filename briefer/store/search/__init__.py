@@ -19,6 +19,7 @@ from sqlalchemy import ColumnElement, Connection, Engine, FromClause
 from briefer.store.search.query import Node
 
 if TYPE_CHECKING:
+    from briefer.store.search.bm25 import Bm25Input
     from briefer.store.search.facet_index import FacetIndex
 
 
@@ -151,6 +152,10 @@ class SearchBackend(Protocol):
 
     def matching_ids(self, connection: Connection, query: Node | None) -> tuple[Any, bool] | None:
         """(ids of the passages the query's text matches, negated?); None: no text."""
+
+    def bm25_input(self, connection: Connection, query: Node | None) -> Bm25Input | None:
+        """What ranking the query's matches from the columnar copy needs from the index
+        (``briefer.store.search.bm25``); None: the backend ranks this query itself."""
 
 
 def backend_for(engine: Engine | Connection) -> SearchBackend:

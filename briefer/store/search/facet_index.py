@@ -23,6 +23,7 @@ from __future__ import annotations
 import threading
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
+from functools import cached_property
 from typing import Any
 
 import numpy as np
@@ -122,12 +123,20 @@ class FacetIndex:
     parents: Mapping[str, str | None]  # the taxonomy the roll-up was made with
     countries: TagLinks
     meeting_labels: Mapping[int, str]
+    # by passage id: its size in tokens as the text index counts it (bm25's document
+    # length), when the backend ranks from this copy (``briefer.store.search.bm25``)
+    row_tokens: IdArray | None = None
     _date_order: DateOrder | None = field(default=None, compare=False, repr=False)
     _date_lock: threading.Lock = field(default_factory=threading.Lock, compare=False, repr=False)
 
     @property
     def size(self) -> int:
         return len(self.present)
+
+    @cached_property
+    def token_total(self) -> int | None:
+        """The sum of ``row_tokens``: the index's own token total when they agree."""
+        return None if self.row_tokens is None else int(self.row_tokens.sum())
 
     def select(self, matched: IdArray | None, negated: bool) -> Mask:
         """The passages a text match selects (all of them when there is no text)."""
@@ -156,6 +165,20 @@ class FacetIndex:
             best = np.argpartition(ranks, wanted - 1)[:wanted]
             ids, ranks = ids[best], ranks[best]
         return ids[np.argsort(ranks, kind="stable")][offset:wanted]
+
+    def best_first(
+        self, ids: IdArray, ranks: NDArray[np.float64], limit: int, offset: int
+    ) -> tuple[IdArray, NDArray[np.float64]]:
+        """One page of ``ids`` and their ranks, by rank (lower first), then in document
+        order: the order of ``briefer.store.queries.hits_statement`` for ranked text."""
+        wanted = offset + limit
+        if len(ids) > wanted > 0:
+            cut_off = np.partition(ranks, wanted - 1)[wanted - 1]
+            kept = ranks <= cut_off  # the page and every hit tied with its last one
+            ids, ranks = ids[kept], ranks[kept]
+        order = np.lexsort((self.position_of[ids], self.document_of[ids], ranks))
+        order = order[offset:wanted]
+        return ids[order], ranks[order]
 
     def date_order(self) -> DateOrder:
         """The passages' order by date, computed on first use (60 ms at a million

@@ -58,6 +58,7 @@ from briefer.store.search import Filters, PassageTagIds, TextMatch
 from briefer.store.search.query import And, Node, Not, Or, Term
 from briefer.store.search.tag_tokens import (
     REFRESH_CHUNK,
+    TAG_WORD_INITIAL,
     TagTree,
     active_links,
     country_tokens,
@@ -81,7 +82,7 @@ SYNC_SETTING = "briefer.tag_sync"
 
 RANK_NORMALISATION = 1  # ts_rank divided by 1 + log(number of words)
 PARTS = 2  # a big library is ranked in this many parts at once, one per core
-PART_WORDS = tuple(f"zh{i}" for i in range(PARTS))
+PART_WORDS = tuple(f"{TAG_WORD_INITIAL}h{i}" for i in range(PARTS))
 
 
 def part_word(passage_id: int) -> str:
@@ -421,6 +422,10 @@ class PostgresFtsBackend:
 
     def matching_ids(self, connection: Connection, query: Node | None) -> tuple[Any, bool] | None:
         raise NotImplementedError("PostgreSQL counts facets in SQL")
+
+    def bm25_input(self, connection: Connection, query: Node | None) -> None:
+        """None: PostgreSQL ranks with ``ts_rank`` in SQL."""
+        return None
 
     def text_match(self, query: Node | None, filters: Filters | None = None) -> TextMatch | None:
         compiled = to_tsquery(query)

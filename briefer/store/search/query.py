@@ -16,7 +16,7 @@ holds search keys. Backends turn the tree into their own syntax; FTS5's lives he
 from __future__ import annotations
 
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Literal
 
 from briefer.domain.folding import fold_tokens
@@ -233,6 +233,9 @@ class Fts5Match:
 
     expression: str
     negated: bool = False
+    # The terms whose phrases a row the expression matches can contain (none after a
+    # NOT), in the order of ``expression``: bm25 sums their scores in that order.
+    terms: tuple[Term, ...] = ()
 
 
 def _fts5_term(term: Term) -> str:
@@ -245,25 +248,36 @@ def to_fts5(node: Node | None) -> Fts5Match | None:
     if node is None:
         return None
     if isinstance(node, Term):
-        return Fts5Match(_fts5_term(node))
+        return Fts5Match(_fts5_term(node), terms=(node,))
     if isinstance(node, Not):
         inner = to_fts5(node.child)
-        return None if inner is None else Fts5Match(inner.expression, not inner.negated)
+        return None if inner is None else replace(inner, negated=not inner.negated)
     compiled = [m for m in (to_fts5(child) for child in node.children) if m is not None]
-    positives = [f"({m.expression})" for m in compiled if not m.negated]
-    negatives = [f"({m.expression})" for m in compiled if m.negated]
+    positives = [m for m in compiled if not m.negated]
+    negatives = [m for m in compiled if m.negated]
     if isinstance(node, And):
         # a AND b AND NOT c AND NOT d  ==  (a AND b) NOT (c OR d)
         if not positives:
-            return Fts5Match(" OR ".join(negatives), negated=True)
-        expression = " AND ".join(positives)
-        if negatives:
-            expression = f"({expression}) NOT ({' OR '.join(negatives)})"
-        return Fts5Match(expression)
+            return _joined(" OR ", negatives, negated=True)
+        match = _joined(" AND ", positives)
+        return _but_not(match, _joined(" OR ", negatives)) if negatives else match
     # a OR b OR NOT c OR NOT d  ==  NOT ((c AND d) NOT (a OR b))
     if not negatives:
-        return Fts5Match(" OR ".join(positives))
-    expression = " AND ".join(negatives)
+        return _joined(" OR ", positives)
+    match = _joined(" AND ", negatives)
     if positives:
-        expression = f"({expression}) NOT ({' OR '.join(positives)})"
-    return Fts5Match(expression, negated=True)
+        match = _but_not(match, _joined(" OR ", positives))
+    return replace(match, negated=True)
+
+
+def _joined(operator: str, parts: list[Fts5Match], *, negated: bool = False) -> Fts5Match:
+    """Parts joined by an operator, each in parentheses, their terms in the same order."""
+    return Fts5Match(
+        operator.join(f"({m.expression})" for m in parts),
+        negated,
+        tuple(t for m in parts for t in m.terms),
+    )
+
+
+def _but_not(kept: Fts5Match, dropped: Fts5Match) -> Fts5Match:
+    return Fts5Match(f"({kept.expression}) NOT ({dropped.expression})", terms=kept.terms)

@@ -30,18 +30,21 @@ from briefer.store.search import GROUP_TERM, Filters
 # levels of ancestors whose tokens a passage carries: a filter on a theme whose subtree is
 # deeper falls back to OR-ing the tokens of every theme in it
 ANCESTOR_LEVELS = 2
+# Every tag word begins with this letter (then a kind letter and hex): a word that does
+# not can only be in a passage's text, never in its tags.
+TAG_WORD_INITIAL = "z"
 
 
 def theme_token(theme_id: str) -> str:
-    return "zt" + theme_id.encode().hex()
+    return f"{TAG_WORD_INITIAL}t{theme_id.encode().hex()}"
 
 
 def country_token(code: str) -> str:
-    return "zc" + code.encode().hex()
+    return f"{TAG_WORD_INITIAL}c{code.encode().hex()}"
 
 
 def group_token(group_id: str) -> str:
-    return "zg" + group_id.encode().hex()
+    return f"{TAG_WORD_INITIAL}g{group_id.encode().hex()}"
 
 
 def pair_token(top_theme: str, place: str) -> str:
@@ -50,7 +53,7 @@ def pair_token(top_theme: str, place: str) -> str:
         term = "g" + place[len(GROUP_TERM) :].encode().hex()
     else:
         term = "c" + place.encode().hex()
-    return f"zp{top_theme.encode().hex()}x{term}"
+    return f"{TAG_WORD_INITIAL}p{top_theme.encode().hex()}x{term}"
 
 
 @dataclass(frozen=True)

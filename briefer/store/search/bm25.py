@@ -1,0 +1,63 @@
+"""bm25 exactly as SQLite's FTS5 computes it, for every match of a query at once.
+
+FTS5's ``bm25()`` is called once per matching row through its auxiliary-function API,
+which decodes the row's position lists and looks its size up in the docsize table:
+about a microsecond per row, 0.2 s of CPU for a word in 200,000 passages of a
+million. The same score from arrays costs a tenth of that: the row ids of each
+phrase's instances (read once per query from the index, ``fts5vocab``), each row's
+size in tokens (read once per library stamp, ``fts5_records``) and the index's totals.
+
+The arithmetic follows ``fts5Bm25Function`` (``ext/fts5/fts5_aux.c``) operation for
+operation in IEEE doubles, so a score here is bit for bit the score SQLite gives (the
+tests compare them): pages ranked either way are the same pages in the same order.
+Column weights are (1, 0) as the search uses them: body instances count 1, tag
+instances nothing, and every column counts towards a row's size.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+
+import numpy as np
+from numpy.typing import NDArray
+
+K1 = 1.2  # FTS5's constants
+B = 0.75
+SMALLEST_IDF = 1e-6  # FTS5's floor for words in more than half the rows
+
+
+@dataclass(frozen=True)
+class Bm25Input:
+    """What bm25 needs from the index for one query.
+
+    ``phrases``: per phrase that can occur in a matching row, in the order of the
+    query's expression (scores are summed in that order), the row id of each of its
+    instances in the body (a row appears once per instance).
+    """
+
+    row_count: int  # rows in the index
+    token_count: int  # tokens in every column of every row
+    phrases: tuple[NDArray[np.int64], ...]
+
+
+def bm25_ranks(
+    inputs: Bm25Input, ids: NDArray[np.int64], row_tokens: NDArray[np.int64]
+) -> NDArray[np.float64]:
+    """FTS5's ``bm25(table, 1.0, 0.0)`` of rows ``ids`` (lower is better).
+
+    ``row_tokens``: each row's size in tokens over all columns, by row id.
+    """
+    avgdl = inputs.token_count / inputs.row_count
+    size = row_tokens[ids].astype(np.float64)
+    norm = K1 * (1 - B + B * size / avgdl)
+    score = np.zeros(len(ids), dtype=np.float64)
+    for instances in inputs.phrases:
+        frequency = np.bincount(instances, minlength=len(row_tokens))
+        hits = int(np.count_nonzero(frequency))
+        idf = math.log((inputs.row_count - hits + 0.5) / (hits + 0.5))
+        if idf <= 0.0:
+            idf = SMALLEST_IDF
+        f = frequency[ids].astype(np.float64)
+        score += idf * ((f * (K1 + 1.0)) / (f + norm))
+    return -1.0 * score
