@@ -199,10 +199,13 @@ def _ranked_page_from_index(
     inputs = library.search.bm25_input(connection, node)
     if inputs is None or inputs.token_count != index.token_total:
         return None
-    matched = library.search.matching_ids(connection, node)
-    if matched is None or matched[1]:
-        return None
-    ids = np.flatnonzero(index.selection(matched[0], False, filters))
+    matched = inputs.matched
+    if matched is None:
+        found = library.search.matching_ids(connection, node)
+        if found is None or found[1]:
+            return None
+        matched = found[0]
+    ids = np.flatnonzero(index.selection(matched, False, filters))
     ranks = bm25_ranks(inputs, ids, index.row_tokens)
     page, page_ranks = index.best_first(ids, ranks, limit, offset)
     return [(int(pid), float(rank)) for pid, rank in zip(page, page_ranks, strict=True)], len(ids)

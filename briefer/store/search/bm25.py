@@ -39,6 +39,8 @@ class Bm25Input:
     row_count: int  # rows in the index
     token_count: int  # tokens in every column of every row
     phrases: tuple[NDArray[np.int64], ...]
+    # the rows the query matches (sorted), when its phrases alone decide it (no NOT)
+    matched: NDArray[np.int64] | None = None
 
 
 def bm25_ranks(

@@ -28,6 +28,7 @@ stay correct whatever the folding rules become.
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Iterable, Iterator, Mapping
 from contextlib import contextmanager
 
@@ -38,9 +39,9 @@ from briefer.domain.folding import fold
 from briefer.store.queries import all_meeting_labels
 from briefer.store.search import Filters, PassageTagIds, TextMatch
 from briefer.store.search.bm25 import Bm25Input
-from briefer.store.search.facet_index import FacetIndex, IdArray, TagLinks, parse_ids
+from briefer.store.search.facet_index import FacetIndex, IdArray, Mask, TagLinks, parse_ids
 from briefer.store.search.fts5_records import read_varints, row_sizes
-from briefer.store.search.query import Node, Term, to_fts5
+from briefer.store.search.query import And, Node, Not, Term, to_fts5
 from briefer.store.search.tag_tokens import (
     REFRESH_CHUNK,
     TAG_WORD_INITIAL,
@@ -522,8 +523,13 @@ class SqliteFtsBackend:
         if len(totals) != 1 + FTS_COLUMNS or totals[0] <= 0:
             return None
         connection.exec_driver_sql(_CREATE_INSTANCES)
-        phrases = tuple(_instances(connection, term) for term in compiled.terms)
-        return Bm25Input(row_count=totals[0], token_count=sum(totals[1:]), phrases=phrases)
+        read = {term: _instances(connection, term) for term in dict.fromkeys(compiled.terms)}
+        return Bm25Input(
+            row_count=totals[0],
+            token_count=sum(totals[1:]),
+            phrases=tuple(read[term] for term in compiled.terms),
+            matched=_matched(query, read) if _without_not(query) else None,
+        )
 
     def text_match(self, query: Node | None, filters: Filters | None = None) -> TextMatch | None:
         compiled = to_fts5(query)
@@ -585,3 +591,28 @@ def _instances(connection: Connection, term: Term) -> IdArray:
         f"SELECT group_concat(doc) FROM {INSTANCES_TABLE} WHERE {condition}", params
     ).scalar_one()
     return parse_ids(joined)
+
+
+def _without_not(node: Node) -> bool:
+    if isinstance(node, Term):
+        return True
+    if isinstance(node, Not):
+        return False
+    return all(_without_not(child) for child in node.children)
+
+
+def _matched(node: Node, instances: Mapping[Term, IdArray]) -> IdArray:
+    """The rows a query of words, AND and OR matches, from its words' instances: the
+    index has already been read for ranking, so matching needs no second pass."""
+    size = 1 + max((int(ids.max()) for ids in instances.values() if len(ids)), default=0)
+
+    def rows(node: Node) -> Mask:
+        if isinstance(node, Term):
+            mask = np.zeros(size, dtype=bool)
+            mask[instances[node]] = True
+            return mask
+        masks = [rows(child) for child in node.children]  # type: ignore[union-attr]
+        combine = np.logical_and if isinstance(node, And) else np.logical_or
+        return functools.reduce(combine, masks)
+
+    return np.flatnonzero(rows(node))
