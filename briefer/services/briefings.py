@@ -265,10 +265,11 @@ def _new_item(section_id: int, data: ItemData) -> BriefingItem:
         text=data.text if data.kind == "text" else None,
         note=data.note,
     )
-    item.also_sources = [
-        BriefingItemSource(passage_id=passage_id, position=index)
-        for index, passage_id in enumerate(data.also_passage_ids)
-    ]
+    if data.also_passage_ids:  # most items cite one passage: no collection to track
+        item.also_sources = [
+            BriefingItemSource(passage_id=passage_id, position=index)
+            for index, passage_id in enumerate(data.also_passage_ids)
+        ]
     return item
 
 

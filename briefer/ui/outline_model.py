@@ -445,7 +445,8 @@ class OutlineModel(QAbstractItemModel):
             return flags | Qt.ItemFlag.ItemIsDropEnabled | Qt.ItemFlag.ItemIsEditable
         # Items accept drops "on" them (placed after the item) so a drop never misses.
         flags |= Qt.ItemFlag.ItemIsDropEnabled | Qt.ItemFlag.ItemNeverHasChildren
-        if self.data(index, KindRole) == "text":
+        assert self.outline is not None
+        if self.outline.sections[index.internalId() - 1].items[index.row()].kind == "text":
             flags |= Qt.ItemFlag.ItemIsEditable
         return flags
 
