@@ -7,12 +7,13 @@ cut from the original passage text, so the marked words are the passage's own.
 
 from __future__ import annotations
 
-from collections.abc import Collection, Mapping, Sequence
-from concurrent.futures import ThreadPoolExecutor
+import functools
+from collections.abc import Callable, Collection, Mapping, Sequence
+from concurrent.futures import Future, ThreadPoolExecutor
 from typing import Any, TypeVar
 
 import numpy as np
-from sqlalchemy import Select, func, select
+from sqlalchemy import Connection, Select, func, select
 from sqlalchemy.orm import Session
 
 from briefer.domain.errors import NotFound
@@ -26,6 +27,7 @@ from briefer.store.search.query import Node, Term, parse_query, positive_terms
 from briefer.store.search.snippets import make_snippet
 
 K = TypeVar("K", str, int)
+T = TypeVar("T")
 
 
 def search(library: Library, request: SearchRequest) -> SearchPage:
@@ -132,6 +134,17 @@ def _ranked_in_parts(
     ]
 
 
+def _apart(library: Library, read: Callable[[Connection], T]) -> Future[T]:
+    """Run ``read`` on a connection of its own, beside the caller's (the second core)."""
+    return _rankers.submit(_read_apart, library, read)
+
+
+def _read_apart(library: Library, read: Callable[[Connection], T]) -> T:
+    with library.sessions() as session:
+        _prepare(session, library)
+        return read(session.connection())
+
+
 def _ranked_part(library: Library, statement: Select[Any]) -> list[Any]:
     with library.sessions() as session:
         _prepare(session, library)
@@ -196,7 +209,7 @@ def _ranked_page_from_index(
     index = library.facets.current(stamp) if stamp is not None else None
     if index is None or index.row_tokens is None:
         return None
-    inputs = library.search.bm25_input(connection, node)
+    inputs = library.search.bm25_input(connection, node, functools.partial(_apart, library))
     if inputs is None or inputs.token_count != index.token_total:
         return None
     matched = inputs.matched

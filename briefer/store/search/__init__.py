@@ -9,10 +9,11 @@ the passage table and turns a parsed query (``briefer.store.search.query``) into
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
+from concurrent.futures import Future
 from contextlib import AbstractContextManager
 from dataclasses import dataclass, replace
-from typing import TYPE_CHECKING, Any, Protocol
+from typing import TYPE_CHECKING, Any, Protocol, TypeVar
 
 from sqlalchemy import ColumnElement, Connection, Engine, FromClause
 
@@ -22,6 +23,11 @@ if TYPE_CHECKING:
     from briefer.store.search.bm25 import Bm25Input
     from briefer.store.search.facet_index import FacetIndex
 
+
+T = TypeVar("T")
+# Runs a read on another connection to the same library, at the same time; its result
+# comes with ``Future.result()``.
+Apart = Callable[[Callable[[Connection], T]], Future[T]]
 
 GROUP_TERM = "group:"  # a country group named in a filter: ``group:ID``
 PassageTagIds = tuple[Iterable[str], Iterable[str]]  # a passage's theme ids, country codes
@@ -153,9 +159,13 @@ class SearchBackend(Protocol):
     def matching_ids(self, connection: Connection, query: Node | None) -> tuple[Any, bool] | None:
         """(ids of the passages the query's text matches, negated?); None: no text."""
 
-    def bm25_input(self, connection: Connection, query: Node | None) -> Bm25Input | None:
+    def bm25_input(
+        self, connection: Connection, query: Node | None, apart: Apart | None = None
+    ) -> Bm25Input | None:
         """What ranking the query's matches from the columnar copy needs from the index
-        (``briefer.store.search.bm25``); None: the backend ranks this query itself."""
+        (``briefer.store.search.bm25``); None: the backend ranks this query itself.
+        ``apart`` runs a read on another connection at the same time (the caller owns
+        the threads and connections)."""
 
 
 def backend_for(engine: Engine | Connection) -> SearchBackend:

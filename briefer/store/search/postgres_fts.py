@@ -423,7 +423,7 @@ class PostgresFtsBackend:
     def matching_ids(self, connection: Connection, query: Node | None) -> tuple[Any, bool] | None:
         raise NotImplementedError("PostgreSQL counts facets in SQL")
 
-    def bm25_input(self, connection: Connection, query: Node | None) -> None:
+    def bm25_input(self, connection: Connection, query: Node | None, apart: Any = None) -> None:
         """None: PostgreSQL ranks with ``ts_rank`` in SQL."""
         return None
 
