@@ -10,6 +10,7 @@ from __future__ import annotations
 import functools
 from collections.abc import Callable, Collection, Mapping, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
+from dataclasses import dataclass
 from typing import Any, TypeVar
 
 import numpy as np
@@ -23,6 +24,7 @@ from briefer.store.library import Library
 from briefer.store.models import Country, Meeting, Passage, Theme
 from briefer.store.search import Filters, TextMatch
 from briefer.store.search.bm25 import bm25_ranks
+from briefer.store.search.facet_index import FacetIndex
 from briefer.store.search.query import Node, Term, parse_query, positive_terms
 from briefer.store.search.snippets import make_snippet
 
@@ -41,15 +43,9 @@ def search(library: Library, request: SearchRequest) -> SearchPage:
         match = library.search.text_match(node, filters)
         total: int | None = None
         page_match = match
-        dated = _date_page_from_index(session, library, node, filters, request, limit, offset)
-        if dated is not None:
-            page_ids, total = dated
-            hits = _hits(session, [(pid, None) for pid in page_ids], terms)
-            facets = _facets(session, library, node, filters) if request.with_facets else {}
-            return SearchPage(hits=hits, total=total, facets=facets)
-        ranked = _ranked_page_from_index(session, library, node, filters, request, limit, offset)
-        if ranked is not None:
-            page, total = ranked
+        from_copy = _page_from_copy(session, library, node, filters, request.sort, limit, offset)
+        if from_copy is not None:
+            page, total = from_copy
             hits = _hits(session, page, terms)
             facets = _facets(session, library, node, filters) if request.with_facets else {}
             return SearchPage(hits=hits, total=total, facets=facets)
@@ -146,81 +142,96 @@ def _read_apart(library: Library, read: Callable[[Connection], T]) -> T:
 
 
 def _ranked_part(library: Library, statement: Select[Any]) -> list[Any]:
-    with library.sessions() as session:
-        _prepare(session, library)
-        return list(session.execute(statement).all())
+    return _read_apart(library, lambda connection: list(connection.execute(statement).all()))
 
 
-def _date_page_from_index(
+def _loaded_copy(connection: Connection, library: Library) -> FacetIndex | None:
+    """The columnar copy if it is loaded and current in this snapshot; never loads it."""
+    stamp = library.search.facet_stamp(connection)
+    return library.facets.current(stamp) if stamp is not None else None
+
+
+def _page_from_copy(
     session: Session,
     library: Library,
     node: Node | None,
     filters: Filters,
-    request: SearchRequest,
+    sort: str,
     limit: int,
     offset: int,
-) -> tuple[list[int], int] | None:
-    """A date-sorted page and its total from the columnar copy, when one is loaded.
+) -> tuple[list[tuple[int, float | None]], int] | None:
+    """A page and its total from the columnar copy, when one is loaded and can answer.
 
-    Sorting by date in SQL joins every hit's document and meeting to sort them all:
-    0.3–0.5 s for a common word at a million passages. The copy the facet counts use
-    (the window loads it with the first counts) knows each passage's date, so the page is
-    a partial sort of the selected passages' places in the date order. The copy is never
-    loaded for this alone (1–2 s at a million, more than the SQL sort); without it, or
-    on a backend without one, None and SQL sorts.
+    The copy the facet counts use (the window loads it with its first counts) knows each
+    passage's date and size, so a page by date or by relevance is a partial sort in
+    numpy instead of SQL sorting or scoring every match. The copy is never loaded for a
+    page alone (1–2 s at a million, more than SQL takes); without it, or on a backend
+    without one, None and SQL answers.
     """
-    if request.sort != "date" or limit <= 0:
+    if limit <= 0:
         return None
     connection = session.connection()
     stamp = library.search.facet_stamp(connection)
     index = library.facets.current(stamp) if stamp is not None else None
     if index is None:
         return None
-    matched = library.search.matching_ids(connection, node)
+    asked = _CopyQuery(connection, library, index, node, filters, limit, offset)
+    return _date_page(asked) if sort == "date" else _ranked_page_from_copy(asked)
+
+
+@dataclass(frozen=True)
+class _CopyQuery:
+    """A page asked of the loaded columnar copy, in the search's own snapshot."""
+
+    connection: Connection
+    library: Library
+    index: FacetIndex
+    node: Node | None
+    filters: Filters
+    limit: int
+    offset: int
+
+
+def _date_page(asked: _CopyQuery) -> tuple[list[tuple[int, float | None]], int]:
+    """A page by date: the selected passages' places in the date order, partially sorted.
+
+    Sorting by date in SQL joins every hit's document and meeting to sort them all:
+    0.3–0.5 s for a common word at a million passages.
+    """
+    index = asked.index
+    matched = asked.library.search.matching_ids(asked.connection, asked.node)
     ids, negated = matched if matched is not None else (None, False)
-    selected = index.selection(ids, negated, filters)
-    page = index.newest_first(selected, limit, offset, index.date_order())
-    return [int(pid) for pid in page], int(selected.sum())
+    selected = index.selection(ids, negated, asked.filters)
+    page = index.newest_first(selected, asked.limit, asked.offset, index.date_order())
+    return [(int(pid), None) for pid in page], int(selected.sum())
 
 
-def _ranked_page_from_index(
-    session: Session,
-    library: Library,
-    node: Node | None,
-    filters: Filters,
-    request: SearchRequest,
-    limit: int,
-    offset: int,
-) -> tuple[list[tuple[int, float | None]], int] | None:
-    """A page by relevance and its total, ranked from the columnar copy when one is loaded.
+def _ranked_page_from_copy(asked: _CopyQuery) -> tuple[list[tuple[int, float | None]], int] | None:
+    """A page by relevance: bm25 for every match at once, bit for bit FTS5's.
 
     FTS5 scores each match through a per-row call (about 1 µs a match: 0.2 s of CPU for
     200,000 matches at a million passages). The copy knows each passage's size in
     tokens; with each query word's instances read from the index, bm25 is computed for
-    every match at once, bit for bit as FTS5 computes it (``briefer.store.search.bm25``),
-    and the page is a partial sort. None (FTS5 ranks in SQL) without a loaded copy, for
+    every match in numpy (``briefer.store.search.bm25``). None (FTS5 ranks in SQL) for
     a backend or query the copy cannot rank (quoted phrases, words outside ASCII), or
     when the copy's sizes do not add up to the index's own total.
     """
-    if request.sort == "date" or limit <= 0:
+    index, search = asked.index, asked.library.search
+    if index.row_tokens is None:
         return None
-    connection = session.connection()
-    stamp = library.search.facet_stamp(connection)
-    index = library.facets.current(stamp) if stamp is not None else None
-    if index is None or index.row_tokens is None:
-        return None
-    inputs = library.search.bm25_input(connection, node, functools.partial(_apart, library))
+    apart = functools.partial(_apart, asked.library)
+    inputs = search.bm25_input(asked.connection, asked.node, apart)
     if inputs is None or inputs.token_count != index.token_total:
         return None
     matched = inputs.matched
     if matched is None:
-        found = library.search.matching_ids(connection, node)
+        found = search.matching_ids(asked.connection, asked.node)
         if found is None or found[1]:
             return None
         matched = found[0]
-    ids = np.flatnonzero(index.selection(matched, False, filters))
+    ids = np.flatnonzero(index.selection(matched, False, asked.filters))
     ranks = bm25_ranks(inputs, ids, index.row_tokens)
-    page, page_ranks = index.best_first(ids, ranks, limit, offset)
+    page, page_ranks = index.best_first(ids, ranks, asked.limit, asked.offset)
     return [(int(pid), float(rank)) for pid, rank in zip(page, page_ranks, strict=True)], len(ids)
 
 

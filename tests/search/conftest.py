@@ -14,9 +14,11 @@ from pathlib import Path
 
 import pytest
 
+from briefer.domain.search import SearchPage, SearchRequest
 from briefer.paths import sample_dir
 from briefer.services.importing import import_all
 from briefer.services.library import open_ready_library
+from briefer.services.searching import facet_counts, search
 from briefer.store.library import Library, open_library
 from briefer.store.models import (
     Country,
@@ -183,3 +185,36 @@ def sample(sample_file: Path, tmp_path: Path) -> Iterator[Library]:
     library = open_library(str(tmp_path / "library.sqlite"))
     yield library
     library.close()
+
+
+def searched_without_copy(
+    library: Library, request: SearchRequest, monkeypatch: pytest.MonkeyPatch
+) -> SearchPage:
+    """The request answered in SQL alone, as a backend without a stamp answers it."""
+    with monkeypatch.context() as patch:
+        patch.setattr(library.search, "facet_stamp", lambda _connection: None)
+        return search(library, request)
+
+
+def searched_from_copy(
+    library: Library,
+    request: SearchRequest,
+    monkeypatch: pytest.MonkeyPatch,
+    owner: object,
+    name: str,
+) -> SearchPage:
+    """The request answered with the columnar copy loaded; fails unless ``owner.name``
+    (the copy's way of answering) was called."""
+    facet_counts(library, request)  # loads the copy, as the window's first counts do
+    used: list[int] = []
+    original = getattr(owner, name)
+    with monkeypatch.context() as patch:
+
+        def spy(*args, **kwargs):  # type: ignore[no-untyped-def]
+            used.append(1)
+            return original(*args, **kwargs)
+
+        patch.setattr(owner, name, spy)
+        page = search(library, request)
+    assert used, f"the page did not come from the copy ({name} was not called)"
+    return page

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import functools
 from pathlib import Path
 
 import numpy as np
@@ -25,7 +26,7 @@ from briefer.services.searching import facet_counts, search
 from briefer.store.library import Library, open_library
 from briefer.store.search.bm25 import bm25_ranks
 from briefer.store.search.query import parse_query
-from tests.search.conftest import Builder
+from tests.search.conftest import Builder, searched_from_copy, searched_without_copy
 
 SAMPLE_QUERIES = [
     "migration",
@@ -50,31 +51,10 @@ FILTERS = [
 ]
 
 
-def ranked_by_fts5(
-    library: Library, request: SearchRequest, monkeypatch: pytest.MonkeyPatch
-) -> SearchPage:
-    """The request ranked by FTS5 in SQL (as without the copy)."""
-    with monkeypatch.context() as patch:
-        patch.setattr(library.search, "facet_stamp", lambda _connection: None)
-        return search(library, request)
-
-
-def ranked_from_the_copy(
-    library: Library, request: SearchRequest, monkeypatch: pytest.MonkeyPatch
-) -> SearchPage:
-    """The request ranked from the loaded copy (fails if FTS5 ranked it instead)."""
-    facet_counts(library, request)  # loads the copy, as the window's first counts do
-    used: list[int] = []
-    with monkeypatch.context() as patch:
-
-        def spy(*args, **kwargs):  # type: ignore[no-untyped-def]
-            used.append(1)
-            return bm25_ranks(*args, **kwargs)
-
-        patch.setattr(searching, "bm25_ranks", spy)
-        page = search(library, request)
-    assert used, "the page was not ranked from the copy"
-    return page
+# the request ranked by FTS5 in SQL (as without the copy), and from the loaded copy
+# (failing if FTS5 ranked it instead)
+ranked_by_fts5 = searched_without_copy
+ranked_from_the_copy = functools.partial(searched_from_copy, owner=searching, name="bm25_ranks")
 
 
 def key(page: SearchPage) -> tuple[list[tuple[int, float | None]], int]:

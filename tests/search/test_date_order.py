@@ -9,10 +9,10 @@ import pytest
 from sqlalchemy import select, update
 
 from briefer.domain.search import SearchPage, SearchRequest
-from briefer.services.searching import facet_counts, search
 from briefer.store.library import Library
 from briefer.store.models import Document, Passage
 from briefer.store.search.facet_index import FacetIndex
+from tests.search.conftest import searched_from_copy, searched_without_copy
 from tests.search.test_facet_index import REQUESTS
 
 
@@ -20,28 +20,14 @@ def sorted_in_sql(
     library: Library, request: SearchRequest, monkeypatch: pytest.MonkeyPatch
 ) -> SearchPage:
     """The same request sorted by SQL (what a backend without a stamp does)."""
-    with monkeypatch.context() as patch:
-        patch.setattr(library.search, "facet_stamp", lambda _connection: None)
-        return search(library, request)
+    return searched_without_copy(library, request, monkeypatch)
 
 
 def from_the_copy(
     library: Library, request: SearchRequest, monkeypatch: pytest.MonkeyPatch
 ) -> SearchPage:
     """The request answered from the loaded copy (fails if SQL sorted it instead)."""
-    facet_counts(library, request)  # loads the copy, as the window's first counts do
-    used: list[int] = []
-    with monkeypatch.context() as patch:
-        newest_first = FacetIndex.newest_first
-
-        def spy(self, *args, **kwargs):  # type: ignore[no-untyped-def]
-            used.append(1)
-            return newest_first(self, *args, **kwargs)
-
-        patch.setattr(FacetIndex, "newest_first", spy)
-        page = search(library, request)
-    assert used, "the date-sorted page did not come from the copy"
-    return page
+    return searched_from_copy(library, request, monkeypatch, FacetIndex, "newest_first")
 
 
 def ids(page: SearchPage) -> list[int]:
