@@ -29,7 +29,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Literal
 
-from sqlalchemy import bindparam, insert, select
+from sqlalchemy import Connection, bindparam, insert, select
 from sqlalchemy.exc import IntegrityError, OperationalError, SQLAlchemyError
 from sqlalchemy.orm import Session
 
@@ -37,13 +37,14 @@ from briefer.domain.progress import CancelToken, Progress
 from briefer.ingest.model import CleanDocument
 from briefer.ingest.pipeline import prepare_document
 from briefer.ingest.readers import ReadError, is_supported, supported_suffixes
-from briefer.services.meetings import link_new_document
-from briefer.services.tagging import apply_manual_corrections
+from briefer.services.meetings import MEETING_CORRECTION, link_new_document
+from briefer.services.tagging import TAG_CORRECTION_KINDS, apply_manual_corrections
 from briefer.store.library import Library
 from briefer.store.models import (
     AUTOMATIC,
     Country,
     Document,
+    ManualCorrection,
     Passage,
     PassageCountry,
     PassageFootnote,
@@ -419,15 +420,20 @@ def store_document(
         connection.execute(_STATEMENTS.insert_passage, passage_rows)
         ids = dict(connection.execute(_STATEMENTS.passage_ids, {"document": document_id}).all())
     _store_footnotes(session, document, ids)
+    # Decisions an analyst made on this content before it was deleted come back (tags
+    # below, the meeting in ``attach_meeting``); almost always there are none.
+    kinds = _correction_kinds(connection, document.sha256)
     # The passages are not in the search index yet (``index`` below reads their tags), so
     # the index's per-tag-row triggers would only look for rows that are not there.
     with library.search.tag_sync_suspended(connection):
         stored = _store_tags(session, rows if rows is not None else tag_rows(tags), ids, reference)
-        # Decisions an analyst made on this content before it was deleted come back.
-        corrected = apply_manual_corrections(session, document_id, sha256=document.sha256)
-    attach_meeting(
-        session, NewDocument(document_id, document.sha256, values["file_name"]), tags.meeting
+        corrected = 0
+        if kinds.intersection(TAG_CORRECTION_KINDS):
+            corrected = apply_manual_corrections(session, document_id, sha256=document.sha256)
+    new = NewDocument(
+        document_id, document.sha256, values["file_name"], MEETING_CORRECTION in kinds
     )
+    attach_meeting(session, new, tags.meeting)
     library.search.index(
         session.connection(),
         ((ids[p.position], p.text) for p in document.passages),
@@ -443,11 +449,23 @@ class NewDocument:
     id: int
     sha256: str
     file_name: str
+    meeting_corrected: bool | None = None  # None: not looked up yet
 
 
 def attach_meeting(session: Session, document: NewDocument, guess: MeetingGuess | None) -> None:
     """Link the new document to its meeting (``briefer.services.meetings`` rules)."""
-    link_new_document(session, document.id, document.sha256, guess)
+    link_new_document(
+        session, document.id, document.sha256, guess, corrected=document.meeting_corrected
+    )
+
+
+def _correction_kinds(connection: Connection, sha256: str) -> frozenset[str]:
+    """The kinds of manual correction recorded for this content, in one query.
+
+    Tag and meeting corrections were looked up apart, the tags through the ORM: two
+    queries per document that find nothing in all but a re-import of a corrected one.
+    """
+    return frozenset(connection.scalars(_STATEMENTS.correction_kinds, {"sha256": sha256}))
 
 
 def display_path(path: Path | str) -> str:
@@ -588,6 +606,12 @@ class _Statements:
             passage.c.document_id == bindparam("document")
         )
         self.insert_footnote = insert(PassageFootnote.__table__)
+        correction = ManualCorrection.__table__
+        self.correction_kinds = (
+            select(correction.c.kind)
+            .distinct()
+            .where(correction.c.document_sha256 == bindparam("sha256"))
+        )
         self.insert_country = insert(PassageCountry.__table__)
         self.insert_theme = insert(PassageTheme.__table__)
 
