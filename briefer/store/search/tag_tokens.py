@@ -149,8 +149,17 @@ class TagTree:
 
 
 def read_tree_rows(connection: Connection) -> TreeRows:
-    """``TREE_SQL``'s rows, as a value to compare with the rows a tree was built from."""
-    return tuple(tuple(row) for row in connection.exec_driver_sql(TREE_SQL))
+    """``TREE_SQL``'s rows, as a value to compare with the rows a tree was built from.
+
+    Read with the driver's own cursor: its rows are plain tuples, where a SQLAlchemy
+    result makes a ``Row`` of each (150 of them for every document imported).
+    """
+    cursor = connection.connection.cursor()
+    try:
+        cursor.execute(TREE_SQL)
+        return tuple(cursor.fetchall())
+    finally:
+        cursor.close()
 
 
 REFRESH_CHUNK = 20_000  # passages whose links are read at once when refreshing tokens
