@@ -97,17 +97,25 @@ def attach_meeting(session: Session, document: Document, guess: MeetingGuess | N
 
 
 def link_new_document(
-    session: Session, document_id: int, sha256: str, guess: MeetingGuess | None
+    session: Session,
+    document_id: int,
+    sha256: str,
+    guess: MeetingGuess | None,
+    *,
+    corrected: bool | None = None,
 ) -> None:
     """``attach_meeting`` for a document inserted in this transaction, without ORM objects.
 
     The importer calls this once per document: loading ``Document`` and ``Meeting``
     objects and flushing them cost more than the rest of storing a document. The rules
     are ``attach_meeting``'s (a manual correction wins, then the same grouping); a
-    correction, which is rare, takes the ORM path itself.
+    correction, which is rare, takes the ORM path itself. ``corrected`` says whether a
+    meeting correction is recorded for ``sha256``, when the caller already looked.
     """
     connection = session.connection()
-    if connection.scalar(_CORE.has_correction, {"sha256": sha256}) is not None:
+    if corrected is None:
+        corrected = connection.scalar(_CORE.has_correction, {"sha256": sha256}) is not None
+    if corrected:
         document = session.get(Document, document_id)
         assert document is not None
         attach_meeting(session, document, guess)

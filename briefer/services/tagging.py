@@ -166,6 +166,9 @@ def _record_correction(
     )
 
 
+TAG_CORRECTION_KINDS = ("passage_theme", "passage_country")  # ``manual_correction.kind``
+
+
 def apply_manual_corrections(
     session: Session, document_id: int, *, sha256: str | None = None
 ) -> int:
@@ -184,7 +187,7 @@ def apply_manual_corrections(
         select(ManualCorrection)
         .where(
             ManualCorrection.document_sha256 == sha256,
-            ManualCorrection.kind.in_(("passage_theme", "passage_country")),
+            ManualCorrection.kind.in_(TAG_CORRECTION_KINDS),
         )
         .order_by(ManualCorrection.id)
     ).all()

@@ -5,6 +5,7 @@ Workers read, clean, segment and tag; this process stays the only writer, in fil
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import pytest
@@ -138,6 +139,16 @@ def _die(path: Path) -> None:
     import os
 
     os._exit(3)  # as the kernel's OOM killer would end a worker
+
+
+@pytest.mark.skipif(not hasattr(os, "nice"), reason="POSIX priorities")
+def test_workers_run_below_the_writer(tmp_path: Path) -> None:
+    """The single writer goes first: workers run at a lower priority (a higher nice value)."""
+    paths = sorted(_folder(tmp_path).glob("0*.txt"))
+    with importing._Preparer(paths, None, workers=2) as preparer:
+        assert preparer.pool is not None
+        worker_nice = preparer.pool.submit(os.nice, 0).result()
+    assert worker_nice == min(19, os.nice(0) + importing.WORKER_NICENESS)
 
 
 def test_worker_count(monkeypatch: pytest.MonkeyPatch) -> None:

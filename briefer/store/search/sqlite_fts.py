@@ -46,9 +46,11 @@ from briefer.store.search.tag_tokens import (
     REFRESH_CHUNK,
     TAG_WORD_INITIAL,
     TagTree,
+    TreeRows,
     active_links,
     country_tokens,
     pair_tokens,
+    read_tree_rows,
     theme_tokens,
 )
 
@@ -251,6 +253,10 @@ _fts = table(FTS_TABLE, column("rowid"), column(FTS_TABLE))
 class SqliteFtsBackend:
     name = "sqlite-fts5"
 
+    def __init__(self) -> None:
+        # the last tag tree ``index`` built, with the rows it was built from
+        self._tree: tuple[TreeRows, TagTree] | None = None
+
     def install(self, connection: Connection) -> None:
         connection.execute(text(_CREATE))
         for statement in _stamp_statements() + _triggers() + _tree_triggers():
@@ -267,7 +273,8 @@ class SqliteFtsBackend:
         The SQL of ``_tags_of`` reads each passage's links, the theme tree and the groups
         back (about 0.2 ms a passage with its pair tokens, a quarter of an import); the
         importer knows the links it just wrote, and the tree and groups are read once
-        per call, in the caller's transaction, so the tokens are the same.
+        per call, in the caller's transaction, so the tokens are the same. The tree is
+        rebuilt only when those rows differ from the last call's (``_current_tree``).
         """
         if tags is None:
             params = [{"id": pid, "body": fold(body)} for pid, body in rows]
@@ -280,12 +287,24 @@ class SqliteFtsBackend:
                     params,
                 )
             return
-        tree = TagTree.read(connection)
+        tree = self._current_tree(connection)
         values = [(pid, fold(body), tree.tokens(*tags.get(pid, ((), ())))) for pid, body in rows]
         if values:
             connection.exec_driver_sql(
                 f"INSERT INTO {FTS_TABLE}(rowid, body, tags) VALUES (?, ?, ?)", values
             )
+
+    def _current_tree(self, connection: Connection) -> TagTree:
+        """The tag tree as the caller's transaction sees it, reusing the last one built
+        from the same rows: the words it has computed (``TagTree.tokens``) are kept from
+        one imported document to the next."""
+        rows = read_tree_rows(connection)
+        last = self._tree
+        if last is not None and last[0] == rows:
+            return last[1]
+        tree = TagTree.from_rows(rows)
+        self._tree = (rows, tree)
+        return tree
 
     def unindex(self, connection: Connection, passage_ids: Iterable[int]) -> None:
         params = [{"id": i} for i in passage_ids]

@@ -21,7 +21,7 @@ computes the same words for its triggers (tests check both agree).
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from sqlalchemy import Connection, text
 
@@ -56,21 +56,50 @@ def pair_token(top_theme: str, place: str) -> str:
     return f"{TAG_WORD_INITIAL}p{top_theme.encode().hex()}x{term}"
 
 
+TreeRows = tuple[tuple[str, str | None, int], ...]  # (id, parent, 0) and (code, group, 1)
+
+# the theme tree and the group memberships in one statement, for ``TagTree.from_rows``
+TREE_SQL = (
+    "SELECT id, parent_id, 0 FROM theme "
+    "UNION ALL SELECT country_code, group_id, 1 FROM country_group_member"
+)
+
+
 @dataclass(frozen=True)
 class TagTree:
-    """The theme tree and the country groups, to compute tag tokens in Python."""
+    """The theme tree and the country groups, to compute tag tokens in Python.
+
+    Each theme's and each country's words, and each pair token, are computed once per
+    tree and remembered (the importer keeps one tree while the tables hold the same rows):
+    a passage's words were otherwise hex-encoded again for every passage, about 12 pair
+    tokens each.
+    """
 
     parents: Mapping[str, str | None]
     groups: Mapping[str, tuple[str, ...]]  # by country code
+    _themes: dict[str, tuple[tuple[str, ...], str | None]] = field(
+        default_factory=dict, compare=False, repr=False
+    )  # theme id -> its own and its ancestors' words, and its top theme (None: too deep)
+    _places: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = field(
+        default_factory=dict, compare=False, repr=False
+    )  # country code -> its and its groups' words, and its places (code, ``group:ID``)
+    _pairs: dict[tuple[str, str], str] = field(default_factory=dict, compare=False, repr=False)
 
     @classmethod
     def read(cls, connection: Connection) -> TagTree:
-        parents = dict(connection.execute(text("SELECT id, parent_id FROM theme")).all())
+        return cls.from_rows(read_tree_rows(connection))
+
+    @classmethod
+    def from_rows(cls, rows: Iterable[tuple[str, str | None, int]]) -> TagTree:
+        """The tree from ``TREE_SQL``'s rows."""
+        parents: dict[str, str | None] = {}
         groups: dict[str, list[str]] = {}
-        for code, group in connection.execute(
-            text("SELECT country_code, group_id FROM country_group_member")
-        ):
-            groups.setdefault(code, []).append(group)
+        for key, value, is_member in rows:
+            if is_member:
+                assert value is not None
+                groups.setdefault(key, []).append(value)
+            else:
+                parents[key] = value
         return cls(parents, {code: tuple(ids) for code, ids in groups.items()})
 
     def tokens(self, themes: Iterable[str], codes: Iterable[str]) -> str:
@@ -78,25 +107,62 @@ class TagTree:
         found: set[str] = set()
         tops: set[str] = set()
         for theme_id in themes:
-            found.add(theme_token(theme_id))
-            chain = [theme_id]
-            for _level in range(ANCESTOR_LEVELS):
-                parent = self.parents.get(chain[-1])
-                if parent is None:
-                    break
-                chain.append(parent)
-                found.add(theme_token(parent))
-            if self.parents.get(chain[-1]) is None:
-                tops.add(chain[-1])
+            words, top = self._themes.get(theme_id) or self._theme_words(theme_id)
+            found.update(words)
+            if top is not None:
+                tops.add(top)
         places: set[str] = set()
         for code in codes:
-            found.add(country_token(code))
-            places.add(code)
-            for group in self.groups.get(code, ()):
-                found.add(group_token(group))
-                places.add(GROUP_TERM + group)
-        found.update(pair_token(top, place) for top in tops for place in places)
+            words, terms = self._places.get(code) or self._place_words(code)
+            found.update(words)
+            places.update(terms)
+        pairs = self._pairs
+        for top in tops:
+            for place in places:
+                token = pairs.get((top, place))
+                if token is None:
+                    token = pairs[top, place] = pair_token(top, place)
+                found.add(token)
         return " ".join(sorted(found))
+
+    def _theme_words(self, theme_id: str) -> tuple[tuple[str, ...], str | None]:
+        """A theme's word and its parent's and grandparent's; its top-level theme if that
+        is within ``ANCESTOR_LEVELS`` (else None: no pair tokens)."""
+        words = [theme_token(theme_id)]
+        chain = [theme_id]
+        for _level in range(ANCESTOR_LEVELS):
+            parent = self.parents.get(chain[-1])
+            if parent is None:
+                break
+            chain.append(parent)
+            words.append(theme_token(parent))
+        top = chain[-1] if self.parents.get(chain[-1]) is None else None
+        self._themes[theme_id] = entry = (tuple(words), top)
+        return entry
+
+    def _place_words(self, code: str) -> tuple[tuple[str, ...], tuple[str, ...]]:
+        """A country's word and its groups' words; the places its pair tokens name."""
+        words = [country_token(code)]
+        places = [code]
+        for group in self.groups.get(code, ()):
+            words.append(group_token(group))
+            places.append(GROUP_TERM + group)
+        self._places[code] = entry = (tuple(words), tuple(places))
+        return entry
+
+
+def read_tree_rows(connection: Connection) -> TreeRows:
+    """``TREE_SQL``'s rows, as a value to compare with the rows a tree was built from.
+
+    Read with the driver's own cursor: its rows are plain tuples, where a SQLAlchemy
+    result makes a ``Row`` of each (150 of them for every document imported).
+    """
+    cursor = connection.connection.cursor()
+    try:
+        cursor.execute(TREE_SQL)
+        return tuple(cursor.fetchall())
+    finally:
+        cursor.close()
 
 
 REFRESH_CHUNK = 20_000  # passages whose links are read at once when refreshing tokens
