@@ -24,7 +24,7 @@ from briefer.domain.search import SearchPage, SearchRequest
 from briefer.services import searching
 from briefer.services.searching import facet_counts, search
 from briefer.store.library import Library, open_library
-from briefer.store.search.bm25 import bm25_ranks
+from briefer.store.search.bm25 import bm25_ranks, counts_at, instances_per_row
 from briefer.store.search.query import parse_query
 from tests.search.conftest import Builder, searched_from_copy, searched_without_copy
 
@@ -186,3 +186,18 @@ def test_date_sorted_and_negated_queries_are_not_ranked_from_the_copy(
     ):
         assert search(sample, dataclasses.replace(request, with_facets=False)).hits
     assert not called
+
+
+@pytest.mark.parametrize("seed", range(5))
+def test_instance_counts_equal_a_count_per_row(seed: int) -> None:
+    """Counting a word's instances per row without a library-sized array gives what a
+    count over every row gives, for rows in order (one word) and out of order (a
+    prefix's several words, each in row order)."""
+    rng = np.random.default_rng(seed)
+    words = [np.sort(rng.integers(0, 5_000, int(rng.integers(0, 3_000)))) for _ in range(3)]
+    instances = np.concatenate(words) if seed % 2 else words[0]
+    ids = np.flatnonzero(rng.random(5_000) < 0.3)
+    rows, counts = instances_per_row(instances)
+    per_row = np.bincount(instances, minlength=5_000)
+    assert len(rows) == np.count_nonzero(per_row)
+    assert np.array_equal(counts_at(rows, counts, ids), per_row[ids])

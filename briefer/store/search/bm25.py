@@ -54,12 +54,49 @@ def bm25_ranks(
     size = row_tokens[ids].astype(np.float64)
     norm = K1 * (1 - B + B * size / avgdl)
     score = np.zeros(len(ids), dtype=np.float64)
+    denominator = np.empty(len(ids), dtype=np.float64)
     for instances in inputs.phrases:
-        frequency = np.bincount(instances, minlength=len(row_tokens))
-        hits = int(np.count_nonzero(frequency))
+        rows, counts = instances_per_row(instances)
+        hits = len(rows)
         idf = math.log((inputs.row_count - hits + 0.5) / (hits + 0.5))
         if idf <= 0.0:
             idf = SMALLEST_IDF
-        f = frequency[ids].astype(np.float64)
-        score += idf * ((f * (K1 + 1.0)) / (f + norm))
-    return -1.0 * score
+        # score += idf * ((f * (K1 + 1)) / (f + norm)), the same operations in the same
+        # order, in place: a temporary per operation is fresh memory to fault in each
+        # time (a fifth of the query's time for a word in 200,000 passages)
+        f = counts_at(rows, counts, ids).astype(np.float64)
+        np.add(f, norm, out=denominator)
+        np.multiply(f, K1 + 1.0, out=f)
+        np.divide(f, denominator, out=f)
+        np.multiply(f, idf, out=f)
+        score += f
+    np.negative(score, out=score)
+    return score
+
+
+def instances_per_row(
+    instances: NDArray[np.int64],
+) -> tuple[NDArray[np.int64], NDArray[np.int64]]:
+    """The distinct rows among ``instances`` (sorted) and how many instances each has.
+
+    Sized by the instances, not by the library: a count per row of a million-row
+    library (``np.bincount``) is 8 MB of fresh memory per word, and first touching that
+    memory cost 20-50 ms of page faults on the first query after opening.
+    """
+    if len(instances) > 1 and not bool(np.all(instances[1:] >= instances[:-1])):
+        instances = np.sort(instances)  # a prefix's words, each in row order
+    if len(instances) == 0:
+        return instances, instances
+    starts = np.flatnonzero(np.concatenate(([True], instances[1:] != instances[:-1])))
+    counts = np.diff(np.append(starts, len(instances)))
+    return instances[starts], counts
+
+
+def counts_at(
+    rows: NDArray[np.int64], counts: NDArray[np.int64], ids: NDArray[np.int64]
+) -> NDArray[np.int64]:
+    """``counts`` of each of ``ids`` in the sorted ``rows``; 0 where a row is absent."""
+    if len(rows) == 0:
+        return np.zeros(len(ids), dtype=np.int64)
+    places = np.minimum(np.searchsorted(rows, ids), len(rows) - 1)
+    return np.where(rows[places] == ids, counts[places], 0)
