@@ -201,3 +201,9 @@ def test_instance_counts_equal_a_count_per_row(seed: int) -> None:
     per_row = np.bincount(instances, minlength=5_000)
     assert len(rows) == np.count_nonzero(per_row)
     assert np.array_equal(counts_at(rows, counts, ids), per_row[ids])
+
+
+def test_a_word_with_no_instances_counts_zero_everywhere() -> None:
+    rows, counts = instances_per_row(np.zeros(0, dtype=np.int64))
+    assert len(rows) == 0
+    assert counts_at(rows, counts, np.array([0, 3, 9])).tolist() == [0, 0, 0]

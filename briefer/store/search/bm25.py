@@ -81,7 +81,7 @@ def instances_per_row(
 
     Sized by the instances, not by the library: a count per row of a million-row
     library (``np.bincount``) is 8 MB of fresh memory per word, and first touching that
-    memory cost 20-50 ms of page faults on the first query after opening.
+    memory cost 20-85 ms of page faults on the first query after opening.
     """
     if len(instances) > 1 and not bool(np.all(instances[1:] >= instances[:-1])):
         instances = np.sort(instances)  # a prefix's words, each in row order
