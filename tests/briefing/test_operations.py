@@ -133,6 +133,40 @@ def test_removing_a_section_and_undoing_brings_back_its_items(library: Library, 
     assert [i.id for i in load_outline(library, brief).sections[0].items] == [i.id for i in a.items]
 
 
+def test_a_removed_section_comes_back_with_its_further_sources_and_ids(
+    library: Library, brief: int, corpus: Corpus
+) -> None:
+    """A section is restored (and a new section filled) without ORM objects per item:
+    the quote citing two more passages, the analyst text and every id come back."""
+    section = load_outline(library, brief).sections[1].id
+    ops.apply(
+        library,
+        ops.InsertItems(
+            (
+                ops.Placement(
+                    section,
+                    0,
+                    ops.ItemData.quote(
+                        corpus.passages["n1"], also=[corpus.passages["f1"], corpus.passages["s1"]]
+                    ),
+                ),
+                ops.Placement(section, 1, ops.ItemData.analyst_text("Our line: welcome it.")),
+            )
+        ),
+    )
+    before = load_outline(library, brief)
+    change = check_undo_redo(library, brief, lambda: ops.remove_section(library, section))
+    ops.apply(library, change.inverse)
+    restored = load_outline(library, brief)
+    assert restored.structure() == before.structure()
+    items = restored.sections[1].items
+    assert [i.id for i in items] == [i.id for i in before.sections[1].items]
+    assert [p.passage_id for p in items[0].sources] == [
+        corpus.passages[k] for k in ("n1", "f1", "s1")
+    ]
+    assert items[1].text == "Our line: welcome it."
+
+
 def test_add_many_quotes_at_a_position(library: Library, brief: int, corpus: Corpus) -> None:
     a = load_outline(library, brief).sections[0].id
     p = corpus.passages
