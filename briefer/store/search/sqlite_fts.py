@@ -91,10 +91,12 @@ SEARCH_PAGE_CACHE_KIB = 65536  # the page cache of a searching connection
 MERGE_FROM_SHARE = 10  # merge the index once 1 in this many passages changed their tags
 SEARCH_MMAP_BYTES = 2_147_418_112  # the most Python's SQLite maps (SQLITE_MAX_MMAP_SIZE)
 
-_CREATE = (
-    f"CREATE VIRTUAL TABLE IF NOT EXISTS {FTS_TABLE} USING fts5("
-    "body, tags, tokenize='unicode61 remove_diacritics 2', prefix='2 3')"
-)
+# No prefix indexes (``prefix='2 3'`` until migration 0006): they added a 2- and a
+# 3-letter entry for every word of both columns, tag words included, 15 % of an
+# import's writer time, and sped up only queries whose prefix has 2 or 3 letters (on
+# the window's ranked path not even those: it reads a prefix's words as a term range).
+FTS_DEFINITION = "body, tags, tokenize='unicode61 remove_diacritics 2'"
+_CREATE = f"CREATE VIRTUAL TABLE IF NOT EXISTS {FTS_TABLE} USING fts5({FTS_DEFINITION})"
 
 
 def _tags_of(passage_id: str) -> str:
@@ -505,6 +507,43 @@ class SqliteFtsBackend:
         Merging takes about 16 s at a million passages, once, after the bulk change.
         """
         connection.execute(text(f"INSERT INTO {FTS_TABLE}({FTS_TABLE}) VALUES('optimize')"))
+
+    def definition(self, connection: Connection) -> str:
+        """The index's SQL as the library stores it (its options are fixed at creation)."""
+        return str(
+            connection.execute(
+                text("SELECT sql FROM sqlite_master WHERE type = 'table' AND name = :name"),
+                {"name": FTS_TABLE},
+            ).scalar_one()
+        )
+
+    def rebuild_index(self, connection: Connection, definition: str = FTS_DEFINITION) -> None:
+        """Recreate the index with ``definition`` (columns and options), every row kept.
+
+        FTS5 fixes a table's options when it is created, so changing one (such as
+        dropping the prefix indexes) means a new table: the rows (id, folded body, tag
+        words) are copied over as they are, so every search gives what it gave, then the
+        triggers that keep the index in step are created again and the index merged.
+        About half a minute at a million passages, in the caller's transaction.
+        """
+        rebuilt = f"{FTS_TABLE}_rebuilt"
+        connection.exec_driver_sql(f"DROP TABLE IF EXISTS {rebuilt}")
+        connection.exec_driver_sql(f"CREATE VIRTUAL TABLE {rebuilt} USING fts5({definition})")
+        connection.exec_driver_sql(
+            f"INSERT INTO {rebuilt}(rowid, body, tags) SELECT rowid, body, tags FROM {FTS_TABLE}"
+        )
+        # the triggers name the index: SQLite refuses a rename while one names a table
+        # that is gone, and ``install`` creates them again
+        triggers = connection.exec_driver_sql(
+            "SELECT name FROM sqlite_master WHERE type = 'trigger' AND instr(sql, ?) > 0",
+            (FTS_TABLE,),
+        ).scalars()
+        for name in list(triggers):
+            connection.exec_driver_sql(f'DROP TRIGGER "{name}"')
+        connection.exec_driver_sql(f"DROP TABLE {FTS_TABLE}")
+        connection.exec_driver_sql(f"ALTER TABLE {rebuilt} RENAME TO {FTS_TABLE}")
+        self.install(connection)
+        self.merge_index(connection)
 
     def prepare_search(self, connection: Connection) -> None:
         """Give the connection a 64 MB page cache (SQLite's default: 2 MB) and memory-map
