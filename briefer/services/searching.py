@@ -68,6 +68,13 @@ def search(library: Library, request: SearchRequest) -> SearchPage:
 
 PageRows = list[tuple[int, float | None, int | None]]  # (passage id, rank, total or None)
 RANK_IN_PARTS_FROM = 200_000  # passages; below this one connection ranks as fast as two
+# Ranking from the copy reads every instance of the query's words (~0.15 µs each);
+# FTS5 joins theme and country filters into its match and scores only what they keep
+# (~1.5 µs a match). With filters that keep less than this share of the library, FTS5
+# is the faster one: at a million passages "cooperation NOT police" with a theme and a
+# country (1.5 % of the passages) 126 ms from the copy, 39 ms in SQL; with a theme
+# alone keeping half the library "migrant smuggling" 47 against 114 ms.
+RANK_FROM_COPY_MIN_SHARE = 0.15
 _rankers = ThreadPoolExecutor(max_workers=1, thread_name_prefix="briefer-rank")
 
 
@@ -218,6 +225,8 @@ def _ranked_page_from_copy(asked: _CopyQuery) -> tuple[list[tuple[int, float | N
     """
     index, search = asked.index, asked.library.search
     if index.row_tokens is None:
+        return None
+    if index.tag_share(asked.filters) < RANK_FROM_COPY_MIN_SHARE:
         return None
     apart = functools.partial(_apart, asked.library)
     inputs = search.bm25_input(asked.connection, asked.node, apart)

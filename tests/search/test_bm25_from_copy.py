@@ -51,6 +51,14 @@ FILTERS = [
 ]
 
 
+@pytest.fixture(autouse=True)
+def copy_ranks_whatever_the_filters(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The comparisons below check the copy's arithmetic under every filter; which way a
+    narrow filter is ranked in the service is tested on its own (``REAL_MIN_SHARE``)."""
+    monkeypatch.setattr(searching, "RANK_FROM_COPY_MIN_SHARE", 0.0)
+
+
+REAL_MIN_SHARE = searching.RANK_FROM_COPY_MIN_SHARE
 # the request ranked by FTS5 in SQL (as without the copy), and from the loaded copy
 # (failing if FTS5 ranked it instead)
 ranked_by_fts5 = searched_without_copy
@@ -207,3 +215,49 @@ def test_a_word_with_no_instances_counts_zero_everywhere() -> None:
     rows, counts = instances_per_row(np.zeros(0, dtype=np.int64))
     assert len(rows) == 0
     assert counts_at(rows, counts, np.array([0, 3, 9])).tolist() == [0, 0, 0]
+
+
+def test_narrow_tag_filters_are_ranked_by_fts5_and_broad_ones_from_the_copy(
+    sample: Library, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """FTS5 scores only what theme and country filters keep; the copy reads every
+    instance of the words: below ``RANK_FROM_COPY_MIN_SHARE`` of the library FTS5 ranks."""
+    monkeypatch.setattr(searching, "RANK_FROM_COPY_MIN_SHARE", REAL_MIN_SHARE)
+    facet_counts(sample, SearchRequest(query="border"))  # the copy, loaded
+    index = sample.facets.current(stamp_of(sample))
+    assert index is not None
+    per_country = index.countries.passages_per_key
+    narrow = min(per_country, key=per_country.__getitem__)
+    narrow_share = per_country[narrow] / index.passage_count
+    assert narrow_share < REAL_MIN_SHARE
+    scored: list[int] = []
+    original = searching.bm25_ranks
+    monkeypatch.setattr(
+        searching, "bm25_ranks", lambda *a, **k: scored.append(1) or original(*a, **k)
+    )
+    request = SearchRequest(query="border OR police OR co*", countries=(narrow,), limit=50)
+    page = search(sample, request)
+    assert page.total > 0
+    assert not scored
+    assert key(page) == key(ranked_by_fts5(sample, request, monkeypatch))
+    search(sample, SearchRequest(query="border OR police OR co*", limit=50))
+    assert scored
+
+
+def test_the_tag_share_is_exact_for_one_key_and_one_without_filters(sample: Library) -> None:
+    facet_counts(sample, SearchRequest())
+    index = sample.facets.current(stamp_of(sample))
+    assert index is not None
+    with sample.sessions() as session:
+        for code in ("RS", "AL", "XK"):
+            filters = searching.resolve_filters(session, SearchRequest(countries=(code,)))
+            kept = index.selection(None, False, filters)
+            assert index.tag_share(filters) == pytest.approx(kept.sum() / index.passage_count)
+        assert index.tag_share(searching.resolve_filters(session, SearchRequest())) == 1.0
+
+
+def stamp_of(library: Library) -> int:
+    with library.engine.connect() as connection:
+        stamp = library.search.facet_stamp(connection)
+    assert stamp is not None
+    return stamp
