@@ -5,6 +5,9 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+import subprocess
+import sys
+from pathlib import Path
 
 from pypdf import PdfReader
 
@@ -91,3 +94,30 @@ def test_heading_never_last_on_a_page(tmp_path):  # type: ignore[no-untyped-def]
         heading = max(i for i, t in enumerate(texts) if "ORPHAN-CHECK" in t and "Contents" not in t)
         quote = min(i for i, t in enumerate(texts) if "NEXT-QUOTE" in t)
         assert heading == quote, (extra, heading, quote)
+
+
+def test_a_source_footnote_alone_gets_its_italic_face(tmp_path):  # type: ignore[no-untyped-def]
+    """Italic faces are registered only when something is drawn in italic; a quote's
+    source footnote (note style) is, even in a briefing with nothing else in italic.
+    A fresh process: the faces are registered once per process."""
+    script = f"""
+import sys
+sys.path.insert(0, {str(Path(__file__).resolve().parents[2])!r})
+from briefer.briefing.document import Heading, Quote, SourceNote
+from briefer.writers import write_document
+from tests.writers.conftest import make_document
+document = make_document([("The Integrative Internal Security Governance¹ works.", 1)],
+                         with_contents=False)
+quote = next(b for b in document.blocks if isinstance(b, Quote))
+quote.source_notes = (SourceNote("¹", "The IISG brings together three pillars."),)
+quote.note = None
+document.blocks = [Heading("Quotes", 1, "quotes"), quote]
+document.footnotes = {{}}
+write_document(document, "pdf", {str(tmp_path / "brief.pdf")!r})
+"""
+    done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True)
+    assert done.returncode == 0, done.stderr[-2000:]
+    text = re.sub(
+        r"\s+", " ", "".join(p.extract_text() for p in PdfReader(tmp_path / "brief.pdf").pages)
+    )
+    assert "Source footnote ¹: The IISG brings together three pillars." in text

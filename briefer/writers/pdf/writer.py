@@ -159,7 +159,11 @@ class PdfWriter:
         for block in self.doc.blocks:
             if isinstance(block, Note) and "note" in italic_styles:
                 return True
-            if isinstance(block, Quote) and block.note and "note" in italic_styles:
+            if (
+                isinstance(block, Quote)
+                and (block.note or block.source_notes)
+                and "note" in italic_styles
+            ):
                 return True
             if isinstance(block, Paragraph) and (
                 block.role in italic_styles or any(s.style == "italic" for s in block.spans)
