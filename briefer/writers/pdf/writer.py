@@ -14,7 +14,7 @@ import calendar
 import datetime as dt
 import re
 from collections import Counter
-from collections.abc import Callable
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -92,12 +92,32 @@ class _EndNote:
     markup: str  # already escaped
 
 
+class _StylesUsed(Mapping[str, ParagraphStyle]):
+    """The stylesheet's paragraph styles, remembering which ones the writer took."""
+
+    def __init__(self, styles: Mapping[str, ParagraphStyle]) -> None:
+        self._styles = styles
+        self.used: set[str] = set()
+
+    def __getitem__(self, name: str) -> ParagraphStyle:
+        style = self._styles[name]
+        self.used.add(name)
+        return style
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._styles)
+
+    def __len__(self) -> int:
+        return len(self._styles)
+
+
 class PdfWriter:
     def __init__(self, document: BriefingDocument, report: WriteReport) -> None:
         self.doc = document
         self.report = report
         self.style: PdfStyle = load_style()
-        self.p = self.style.paragraphs
+        self.p = _StylesUsed(self.style.paragraphs)
+        self._italic_spans = False  # whether ``_spans`` wrote an italic span
         self.state = LayoutState()
         self.manifest = Manifest(library_id=document.library_id)
         self.pending = PendingNotes(document.footnotes)
@@ -125,8 +145,6 @@ class PdfWriter:
 
     # -- driving ---------------------------------------------------------------------------
     def write(self, path: Path, progress: Progress | None) -> None:
-        if self._needs_italic():
-            ensure_italic_faces()
         for block in self.doc.blocks:
             if isinstance(block, Heading):
                 self._heading_keys[id(block)] = f"h{len(self._heading_keys) + 1}"
@@ -141,39 +159,23 @@ class PdfWriter:
             self.story.append(
                 RLParagraph(f"{escape(marker)} {self._text(note, 'note')}", self.p["note"])
             )
+        if self._draws_italic():
+            ensure_italic_faces()
         self._build(path, percent)
         percent.finish()
         self.report.quotes = len(self.manifest.quotes)
         self.report.pages = self.state.pages
         self._report_glyphs()
 
-    def _needs_italic(self) -> bool:
-        """Whether any block is drawn in a style or span that uses an italic face."""
-        italic_styles = {
-            name for name, style in self.p.items() if style.fontName.endswith("Italic")
-        }
-        if italic_styles - {"intro", "note"}:  # a stylesheet made another style italic
-            return True
-        if self.doc.footnotes:  # a note never placed is drawn in the note style
-            return True
-        for block in self.doc.blocks:
-            if isinstance(block, Note) and "note" in italic_styles:
-                return True
-            if (
-                isinstance(block, Quote)
-                and (block.note or block.source_notes)
-                and "note" in italic_styles
-            ):
-                return True
-            if isinstance(block, Paragraph) and (
-                block.role in italic_styles or any(s.style == "italic" for s in block.spans)
-            ):
-                return True
-            if isinstance(block, Table) and any(
-                span.style == "italic" for row in block.rows for cell in row for span in cell
-            ):
-                return True
-        return False
+    def _draws_italic(self) -> bool:
+        """Whether the story uses an italic face: a style set in one, or an italic span.
+
+        Italic faces are registered only then (parsing them costs ~0.1 s). Read from what
+        the story was built with, not guessed from the kinds of blocks: a guess missed a
+        quote's source footnote (note style) and the export failed for want of the face.
+        """
+        styles = self.style.paragraphs
+        return self._italic_spans or any("Italic" in styles[name].fontName for name in self.p.used)
 
     def _build(self, path: Path, percent: PercentProgress) -> None:
         geometry = self.style.page
@@ -307,6 +309,7 @@ class PdfWriter:
                 markup = f"<b>{markup}</b>"
             elif span.style == "italic":
                 markup = f"<i>{markup}</i>"
+                self._italic_spans = True
             if span.href:
                 href = quoteattr(xml_safe(span.href))
                 markup = f"<a href={href} color={quoteattr(self._link_color())}>{markup}</a>"
