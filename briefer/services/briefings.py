@@ -256,21 +256,26 @@ def _check_item(item: ItemData) -> None:
 
 def _new_item(section_id: int, data: ItemData) -> BriefingItem:
     """A new (or restored, when ``data.id`` is set) item; the caller adds, places and flushes."""
-    item = BriefingItem(
-        id=data.id,
-        section_id=section_id,
-        position=0,
-        kind=data.kind,
-        passage_id=data.passage_id if data.kind == "quote" else None,
-        text=data.text if data.kind == "text" else None,
-        note=data.note,
-    )
+    item = BriefingItem(**_item_columns(data, section_id, 0))
     if data.also_passage_ids:  # most items cite one passage: no collection to track
         item.also_sources = [
             BriefingItemSource(passage_id=passage_id, position=index)
             for index, passage_id in enumerate(data.also_passage_ids)
         ]
     return item
+
+
+def _item_columns(data: ItemData, section_id: int, position: int) -> dict[str, Any]:
+    """An item's row: a quote keeps only its passage, analyst text only its text."""
+    return {
+        "id": data.id,
+        "section_id": section_id,
+        "position": position,
+        "kind": data.kind,
+        "passage_id": data.passage_id if data.kind == "quote" else None,
+        "text": data.text if data.kind == "text" else None,
+        "note": data.note,
+    }
 
 
 def _items_data(session: Session, items: Sequence[BriefingItem]) -> list[ItemData]:
@@ -340,18 +345,7 @@ def _insert_new_section_items(session: Session, section_id: int, items: Sequence
     they took ~30 ms, and their garbage set off full collections (50-70 ms more).
     Restored items keep their ids; new ones get theirs from the database.
     """
-    rows = [
-        {
-            "id": item.id,
-            "section_id": section_id,
-            "position": position,
-            "kind": item.kind,
-            "passage_id": item.passage_id if item.kind == "quote" else None,
-            "text": item.text if item.kind == "text" else None,
-            "note": item.note,
-        }
-        for position, item in enumerate(items)
-    ]
+    rows = [_item_columns(item, section_id, position) for position, item in enumerate(items)]
     connection = session.connection()
     table = BriefingItem.__table__
     restored = [row for row in rows if row["id"] is not None]
