@@ -222,6 +222,8 @@ class _Tables:
     place_words: frozenset[str]  # words of place names: a cheap test before looking
     longest_place: int  # in words
     first_words: frozenset[str]
+    # Every proper prefix of a place name: a run of words that is none cannot grow into one.
+    place_prefixes: frozenset[str]
 
 
 @cache
@@ -261,6 +263,7 @@ def _tables() -> _Tables:
         ),
         longest_place=max((len(name.split()) for name in places), default=1),
         first_words=frozenset(name.split()[0] for name in places),
+        place_prefixes=frozenset(name[:k] for name in places for k in range(1, len(name))),
         country_pattern=_alternation(data.get("countries", {}).keys()),
     )
 
@@ -291,23 +294,38 @@ class _Span:
 
 
 def _find_places(text: str) -> list[_Span]:
-    """Known places in ``text``: capitalised word runs looked up in the table, longest first."""
+    """Known places in ``text``: capitalised word runs looked up in the table, longest first.
+
+    Runs are grown a word at a time and given up as soon as no place name starts with
+    them: most capitalised words ("The Member States") begin no place, and trying every
+    run length down from the longest name cost more than the rest of meeting extraction.
+    """
     tables = _tables()
+    first_words, places = tables.first_words, tables.places
+    # Lower-casing a Greek capital sigma depends on what follows it, so a shorter run's
+    # key need not begin a longer one's: there, every length is tried.
+    prefixes = tables.place_prefixes if "\u03a3" not in text else None
     tokens = list(_TOKEN.finditer(text))
+    count = len(tokens)
     found: list[_Span] = []
     i = 0
-    while i < len(tokens):
-        word = tokens[i].group()
-        if not word[0].isupper() or word.lower() not in tables.first_words:
+    while i < count:
+        token = tokens[i]
+        word = token.group()
+        if not word[0].isupper() or word.lower() not in first_words:
             i += 1
             continue
-        for size in range(min(tables.longest_place, len(tokens) - i), 0, -1):
-            start, end = tokens[i].start(), tokens[i + size - 1].end()
-            key = " ".join(text[start:end].split()).lower()
-            if key in tables.places:
-                found.append(_Span(start, end, text[start:end]))
-                i += size
+        start, size, end = token.start(), 0, 0
+        for length in range(1, min(tables.longest_place, count - i) + 1):
+            stop = tokens[i + length - 1].end()
+            key = " ".join(text[start:stop].split()).lower()
+            if key in places:
+                size, end = length, stop
+            elif prefixes is not None and key not in prefixes:
                 break
+        if size:
+            found.append(_Span(start, end, text[start:end]))
+            i += size
         else:
             i += 1
     return found
@@ -613,13 +631,32 @@ def _date_score(
     return score
 
 
+# Every word of _TODAY, _YESTERDAY and _ON_WEEKDAY holds one of these (lower-case ASCII).
+_WHEN_PARTS = ("day", "morning", "heute", "danes", "gestern")
+
+
+def _may_hold(text: str, *parts: str) -> bool:
+    """Whether a case-insensitive pattern made of words holding one of ``parts`` (lower-case
+    ASCII) can match in ``text``: substring tests cost far less than the pattern's scan of
+    a sentence that lacks them all. Non-ASCII text is always let through, since
+    case-insensitive patterns also match letters such as "ſ" for s and "İ" for i."""
+    if not text.isascii():
+        return True
+    lowered = text.lower()
+    return any(part in lowered for part in parts)
+
+
 def _relative_date_candidates(units: list[_Unit], reference: dt.date | None) -> list[_Candidate]:
     """ "Today's meeting" in a statement released that day: the publication date."""
     if reference is None:
         return []
     candidates = []
     for unit in units:
-        if unit.zone == "footnote" or not unit.about_meeting:
+        if (
+            unit.zone == "footnote"
+            or not _may_hold(unit.text, *_WHEN_PARTS)
+            or not unit.about_meeting
+        ):
             continue
         for pattern, delta in ((_TODAY, 0), (_YESTERDAY, 1)):
             match = pattern.search(unit.text)
@@ -637,7 +674,7 @@ def _relative_date_candidates(units: list[_Unit], reference: dt.date | None) -> 
             match = _ON_WEEKDAY.search(unit.text)
             if match and not _other_meeting_before(unit, match.start()):
                 # "Ministers met on Tuesday" in a report: the last such day up to publication.
-                weekday = _WEEKDAY_NAMES.index(match.group(1).lower())
+                weekday = _WEEKDAY_NAMES.index(match.group(1).casefold())
                 day = reference - dt.timedelta(days=(reference.weekday() - weekday) % 7)
                 evidence = Evidence(
                     match.group(),
@@ -696,9 +733,11 @@ def _place_candidates(units: list[_Unit]) -> list[_Candidate]:
             candidates.extend(_dateline_places(unit))
             if unit.zone == "signature":
                 continue  # a header line may also say "… meets in Sarajevo"
+        has_place_words = bool(unit.words & tables.place_words)
+        if not has_place_words and not _may_hold(unit.text, "hosted"):
+            continue  # neither a place nor "hosted by": most sentences of a long text
         text = _masked(unit)
-        meeting_sentence = unit.about_meeting
-        places = _find_places(text) if unit.words & tables.place_words else []
+        places = _find_places(text) if has_place_words else []
         for match in places:
             if _other_meeting_before(unit, match.start):
                 continue
@@ -713,7 +752,7 @@ def _place_candidates(units: list[_Unit]) -> list[_Candidate]:
                 score, rule = 0.9, "meeting-place:held-in"
             elif re.match(r"\s*(?:conference|meeting|forum|summit|ministerial)\b", after, re.I):
                 score, rule = 0.6, "meeting-place:named-after"
-            elif meeting_sentence and re.search(
+            elif unit.about_meeting and re.search(
                 r"\b(?:hosting|hosted|hosts|gathered|took\s+place|was\s+held|convened)\b",
                 text,
                 re.I,
@@ -864,9 +903,11 @@ def _series_candidates(units: list[_Unit], title: str | None) -> list[_Candidate
 
 def _format_evidence(units: list[_Unit]) -> Evidence | None:
     for unit in units:
-        if unit.zone == "footnote" or not unit.about_meeting:
+        if unit.zone == "footnote":
             continue
         if not unit.words & _VIDEO_WORDS and "video" not in unit.text.lower():
+            continue
+        if not unit.about_meeting:
             continue
         match = _VIDEO.search(unit.text)
         if match and not _other_meeting_before(unit, match.start()):

@@ -397,3 +397,52 @@ def test_a_fault_in_extraction_leaves_the_meeting_unknown_instead_of_failing(
     monkeypatch.setattr(meetings, "_publication_date", lambda *a: broken(a))
     assert extract_meeting(clean_document("Ministers met in Sofia on 5 May 2019.")) is None
     assert "meeting extraction failed" in caplog.text
+
+
+@pytest.mark.parametrize(
+    ("sentence", "place"),
+    [
+        ("The Member States met in The Hague on 5 May 2019.", "The Hague"),
+        (
+            "The Ministers gathered in Santa Cruz de la Sierra on 5 May 2019.",
+            "Santa Cruz de la Sierra",
+        ),
+        (
+            "The Council of the Ministers met in Ho Chi Minh City on 5 May 2019.",
+            "Ho Chi Minh City",
+        ),
+        ("Brdo The ministers met in Brdo pri Kranju on 5 May 2019.", "Brdo pri Kranju"),
+    ],
+)
+def test_the_longest_place_name_wins_after_capitalised_words_that_begin_none(
+    sentence: str, place: str
+) -> None:
+    # Place runs are grown word by word and given up when no name starts with them:
+    # "The Member States" must not hide "The Hague", nor "Santa Cruz" the whole name.
+    guess = extract_meeting(clean_document(sentence))
+    assert guess is not None and guess.city == place
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "Ministers met in Vienna today.",
+        "Ministers met in Vienna TODAY.",
+        "This morning the ministers met in Vienna.",
+        "Ministers met in Vienna yeſterday.",  # long s: case-insensitive "s"
+        "Ministers met in Vienna geſtern.",
+        "Minister je daneſ v Ljubljani sestal kolege.",
+        "Ministers met in Vienna on Sunday.",
+        "Ministers met in Vienna on ſunday.",
+        "Minister je danes v Ljubljani sestal kolege.",
+    ],
+)
+def test_a_relative_date_is_read_however_it_is_spelt(sentence: str) -> None:
+    # A word test stands before the case-insensitive patterns; it must never drop a
+    # sentence they would match (non-ASCII letters fold too: "ſ" is an "s", and "ſunday"
+    # once made the weekday lookup raise, so the document got no meeting at all).
+    published = D(2019, 5, 7)  # a Tuesday
+    guess = extract_meeting(clean_document(f"Press release\n\n{sentence}", published=published))
+    assert guess is not None
+    assert guess.start_date in (published, published - dt.timedelta(days=1), D(2019, 5, 5))
+    assert any(e.rule.endswith("+published") for e in guess.evidence)
