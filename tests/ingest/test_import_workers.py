@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 from sqlalchemy import select
 
-from briefer.domain.progress import CancelToken
+from briefer.domain.progress import CancelToken, Progress
 from briefer.services import importing
 from briefer.services.importing import ImportOutcome, import_paths, worker_count
 from briefer.services.library import open_ready_library
@@ -96,13 +96,124 @@ def test_cancel_with_workers_keeps_only_finished_files(library: Library, tmp_pat
     token = CancelToken()
     done = []
     for event in import_paths(library, [folder], cancel=token, workers=2):
+        if isinstance(event, Progress) and event.done == 2:
+            token.cancel()  # while the third file is stored: none reported yet
         if isinstance(event, ImportOutcome):
             done.append(event)
-            if len(done) == 3:
-                token.cancel()
-    assert len(done) == 3
+    assert [o.path.name for o in done] == ["00.txt", "01.txt", "02.txt"]
     with library.session() as session:
-        assert len(session.scalars(select(Document.id)).all()) == 3
+        assert sorted(session.scalars(select(Document.id)).all()) == [o.document_id for o in done]
+
+
+def test_documents_committed_together_are_all_reported_before_a_cancel_stops(
+    library: Library, tmp_path: Path
+) -> None:
+    """A pooled import commits several documents at once and reports them after the
+    commit: whenever the import stops, the library holds exactly what it reported."""
+    folder = _folder(tmp_path)
+    token = CancelToken()
+    events = import_paths(library, [folder], cancel=token, workers=2)
+    done = []
+    for event in events:
+        if isinstance(event, ImportOutcome):
+            done.append(event)
+            token.cancel()
+    assert 1 < len(done) < 12  # a whole group, not the whole folder
+    imported = [o.document_id for o in done if o.status == "imported"]
+    with library.session() as session:
+        assert sorted(session.scalars(select(Document.id)).all()) == sorted(imported)
+
+
+def test_a_document_failing_inside_a_group_costs_only_itself(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The group's transaction is rolled back and its other documents stored again one by
+    one: the library ends as an import of one file at a time leaves it."""
+    folder = _folder(tmp_path)
+    alone = open_ready_library(str(tmp_path / "alone.sqlite"))
+    pooled = open_ready_library(str(tmp_path / "pooled.sqlite"))
+    real_attach = importing.attach_meeting
+
+    def attach(session, document, guess):  # type: ignore[no-untyped-def]
+        if document.file_name == "03.txt":
+            raise RuntimeError("meeting service exploded")
+        return real_attach(session, document, guess)
+
+    monkeypatch.setattr(importing, "attach_meeting", attach)
+    try:
+        outcomes = _run(pooled, folder, workers=2)
+        assert outcomes == _run(alone, folder, workers=1)
+        assert ("03.txt", "failed", 0) in outcomes
+        assert [status for _, status, _ in outcomes].count("imported") == 9
+        assert _contents(pooled) == _contents(alone)
+        with pooled.session() as session:
+            names = session.scalars(select(Document.file_name)).all()
+            orphans = session.scalars(
+                select(Passage.id).where(Passage.document_id.not_in(select(Document.id)))
+            ).all()
+        assert "03.txt" not in names and len(names) == 9 and not orphans
+    finally:
+        alone.close()
+        pooled.close()
+
+
+def test_a_group_whose_commit_fails_is_stored_one_document_at_a_time(
+    library: Library, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from sqlalchemy.exc import OperationalError
+
+    folder = _folder(tmp_path)
+    make_session, failures = library.sessions, []
+
+    def sessions():  # type: ignore[no-untyped-def]
+        session = make_session()
+        commit = session.commit
+
+        def locked_once() -> None:
+            if not failures:
+                failures.append("locked")
+                raise OperationalError("COMMIT", {}, Exception("database is locked"))
+            commit()
+
+        session.commit = locked_once  # type: ignore[method-assign]
+        return session
+
+    monkeypatch.setattr(library, "sessions", sessions)
+    outcomes = _run(library, folder, workers=2)
+    assert failures == ["locked"]
+    assert [status for _, status, _ in outcomes].count("imported") == 10
+    with library.session() as session:
+        assert len(session.scalars(select(Document.id)).all()) == 10
+
+
+_PREPARE = importing._prepare_in_worker
+
+
+def _slow_on_05(path: Path) -> object:
+    import time
+
+    if path.name == "05.txt":
+        time.sleep(1.0)
+    return _PREPARE(path)
+
+
+def test_a_group_is_committed_before_waiting_for_a_slow_file(
+    library: Library, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Another writer (the window) would wait for an open transaction: the importer does
+    not hold one while the next file takes long to prepare."""
+    folder = _folder(tmp_path)
+    (folder / "05-copy.txt").unlink()
+    monkeypatch.setattr(importing, "_prepare_in_worker", _slow_on_05)
+    reported: list[str] = []
+    reported_before_05_was_stored: list[str] = []
+    for event in import_paths(library, [folder], workers=2):
+        if isinstance(event, ImportOutcome):
+            reported.append(event.path.name)
+        elif event.message.endswith("06.txt"):
+            reported_before_05_was_stored = list(reported)
+    assert reported_before_05_was_stored == ["00.txt", "01.txt", "02.txt", "03.txt", "04.txt"]
+    assert len(reported) == 12 - 1
 
 
 def test_a_worker_that_dies_does_not_stop_the_import(
