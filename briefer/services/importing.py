@@ -30,6 +30,7 @@ from collections.abc import Generator, Iterable, Iterator, Mapping
 from concurrent.futures import Future, ProcessPoolExecutor, wait
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
+from json.encoder import encode_basestring_ascii
 from pathlib import Path
 from typing import Any, Literal
 
@@ -56,7 +57,7 @@ from briefer.store.models import (
     Theme,
 )
 from briefer.store.search import PassageTagIds
-from briefer.tagging.model import MeetingGuess
+from briefer.tagging.model import Evidence, MeetingGuess
 from briefer.tagging.pipeline import DocumentTags, Tagger, load_tagger
 
 Status = Literal["imported", "duplicate", "failed"]
@@ -700,14 +701,33 @@ def tag_rows(tags: DocumentTags) -> TagRows:
         for match in passage_tags.countries:
             row = countries.setdefault((position, match.code), [match.confidence, []])
             row[0] = max(row[0] or 0.0, match.confidence)
-            row[1].extend(e.as_dict() for e in match.evidence)
+            row[1].extend(match.evidence)
         for theme in passage_tags.themes:
             row = themes.setdefault((position, theme.theme_id), [theme.score, []])
             row[0] = max(row[0] or 0.0, theme.score)
-            row[1].extend(e.as_dict() for e in theme.evidence)
+            row[1].extend(theme.evidence)
     return TagRows(
-        [(p, code, c, json.dumps(e)) for (p, code), (c, e) in countries.items()],
-        [(p, theme, s, json.dumps(e)) for (p, theme), (s, e) in themes.items()],
+        [(p, code, c, evidence_json(e)) for (p, code), (c, e) in countries.items()],
+        [(p, theme, s, evidence_json(e)) for (p, theme), (s, e) in themes.items()],
+    )
+
+
+def evidence_json(evidence: Iterable[Evidence]) -> str:
+    """``json.dumps([e.as_dict() for e in evidence])``, character for character.
+
+    Written out with the json module's own string escaping: one ``json.dumps`` per tag
+    row (dozens per document) built an encoder each time and cost more than the rest of
+    turning a document's tags into rows.
+    """
+    quote = encode_basestring_ascii
+    return (
+        "["
+        + ", ".join(
+            f'{{"text": {quote(e.text)}, "start": {e.start:d}, "end": {e.end:d}, '
+            f'"rule": {quote(e.rule)}}}'
+            for e in evidence
+        )
+        + "]"
     )
 
 

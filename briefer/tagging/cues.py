@@ -244,6 +244,31 @@ def tokenize(text: str) -> _Tokens:
 
 # phrase, cue, alternative, whether the first two words need a case check, length
 _Entry = tuple[Phrase, int, int, bool, int]
+# Where a phrase's word after its first ``..`` gap can stand, relative to the phrase's
+# first word, and its lower-case forms or stem: a phrase whose word is not in that
+# window of the text cannot match there, which a slice test tells far faster than
+# ``_match`` trying every gap length.
+_Gate = tuple[int, frozenset[str] | None, str | None]
+
+
+def _gate(phrase: Phrase) -> _Gate | None:
+    if None not in phrase:
+        return None
+    offset = phrase.index(None)
+    after = phrase[offset + 1]
+    assert after is not None  # compiling refuses two gaps in a row and a trailing gap
+    if after.stem is not None:
+        return offset, None, after.stem
+    return offset, frozenset(after.index_keys()), None
+
+
+def _gate_open(gate: _Gate, lows: list[str], i: int) -> bool:
+    offset, forms, stem = gate
+    window = lows[i + offset : i + offset + MAX_GAP_WORDS + 1]
+    if forms is not None:
+        return not forms.isdisjoint(window)
+    assert stem is not None
+    return any(low.startswith(stem) for low in window)
 
 
 class _Head:
@@ -254,7 +279,7 @@ class _Head:
     def __init__(self) -> None:
         self.single: list[_Entry] = []  # one-word phrases
         self.pairs: dict[str, list[_Entry]] = {}  # by their (plain) second word
-        self.rest: list[_Entry] = []  # second element is a gap or a stem
+        self.rest: list[tuple[_Entry, _Gate | None]] = []  # second element: a gap or a stem
 
 
 class CueMatcher:
@@ -268,7 +293,7 @@ class CueMatcher:
 
     def __init__(self, cues: Sequence[tuple[Alternative, ...]]) -> None:
         self._heads: dict[str, _Head] = {}
-        self._stems: dict[str, list[tuple[str, WordPattern | None, _Entry]]] = {}
+        self._stems: dict[str, list[tuple[str, WordPattern | None, _Entry, _Gate | None]]] = {}
         for cue_index, alternatives in enumerate(cues):
             for alt_index, alternative in enumerate(alternatives):
                 for phrase in alternative.phrases:
@@ -283,14 +308,14 @@ class CueMatcher:
         if first.stem is not None:
             plain_second = second if second is not None and second.stem is None else None
             stems = self._stems.setdefault(first.stem[:MIN_STEM], [])
-            stems.append((first.stem, plain_second, entry))
+            stems.append((first.stem, plain_second, entry, _gate(phrase)))
             return
         for key in first.index_keys():
             head = self._heads.setdefault(key, _Head())
             if len(phrase) == 1:
                 head.single.append(entry)
             elif second is None or second.stem is not None:
-                head.rest.append(entry)
+                head.rest.append((entry, _gate(phrase)))
             else:
                 for key2 in second.index_keys():
                     head.pairs.setdefault(key2, []).append(entry)
@@ -319,20 +344,24 @@ class CueMatcher:
                                 last = i + 1
                             if last >= 0:
                                 found.append((cue, alternative, i, last))
-                for phrase, cue, alternative, _, _ in head.rest:
+                for (phrase, cue, alternative, _, _), gate in head.rest:
+                    if gate is not None and not _gate_open(gate, lows, i):
+                        continue
                     last = _match(phrase, 0, i, tokens)
                     if last >= 0:
                         found.append((cue, alternative, i, last))
             stemmed = stems.get(low[:MIN_STEM])
             if stemmed:
                 following = lows[i + 1] if i < last_index else None
-                for stem, second, (phrase, cue, alternative, _, length) in stemmed:
+                for stem, second, (phrase, cue, alternative, _, length), gate in stemmed:
                     if not low.startswith(stem):
                         continue
                     if length == 1:
                         found.append((cue, alternative, i, i))
                         continue
                     if second is not None and not second.acronym and following not in second.forms:
+                        continue
+                    if gate is not None and not _gate_open(gate, lows, i):
                         continue
                     last = _match(phrase, 0, i, tokens)
                     if last >= 0:

@@ -5,6 +5,7 @@ Workers read, clean, segment and tag; this process stays the only writer, in fil
 
 from __future__ import annotations
 
+import json
 import os
 from pathlib import Path
 
@@ -358,3 +359,26 @@ def test_workers_end_when_the_import_is_killed(tmp_path: Path) -> None:
     for pid in alive:  # do not leave them behind even when the test fails
         os.kill(pid, signal.SIGKILL)
     assert not alive, "workers outlived the killed import"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Dačić",
+        'the "Brdo" process',
+        "back\\slash",
+        "line\nbreak\ttab",
+        "\u2028",
+        "😀 emoji",
+        "\ud800",
+        "",
+    ],
+)
+def test_evidence_is_stored_as_the_json_module_writes_it(text: str) -> None:
+    """Tag evidence is written out by hand for speed; it must read back as it was."""
+    from briefer.tagging.model import Evidence
+
+    evidence = [Evidence(text, 0, len(text), 'cue "x" (weight 1)'), Evidence("b", 7, 8, "r")]
+    written = importing.evidence_json(evidence)
+    assert written == json.dumps([e.as_dict() for e in evidence])
+    assert importing.evidence_json([]) == "[]"
