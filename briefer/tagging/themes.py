@@ -39,6 +39,10 @@ class ThemeTagger:
             for cue in theme.cues:
                 self._cues.append(_Cue(theme_index, cue.weight, cue.negative, parse_cue(cue.text)))
         self._matcher = CueMatcher([cue.alternatives for cue in self._cues])
+        # Per cue, as plain lists: ``tag`` reads them for every match of every passage.
+        self._cue_theme = [cue.theme for cue in self._cues]
+        self._cue_weight = [cue.weight for cue in self._cues]
+        self._cue_negative = [cue.negative for cue in self._cues]
         # Each evidence's rule text, by cue and alternative: formatted once, not per match.
         self._rules = [
             [f'cue "{alt.source}" (weight {cue.weight:g})' for alt in cue.alternatives]
@@ -52,21 +56,29 @@ class ThemeTagger:
         hits = self._matcher.find(text)
         if not hits:
             return []
-        by_theme: dict[int, tuple[list[Hit], list[Hit]]] = {}
+        theme_of, weight, negative = self._cue_theme, self._cue_weight, self._cue_negative
+        positives_by: dict[int, list[Hit]] = {}
+        negatives_by: dict[int, list[Hit]] = {}
         for hit in hits:
-            cue = self._cues[hit.cue]
-            positives, negatives = by_theme.setdefault(cue.theme, ([], []))
-            (negatives if cue.negative else positives).append(hit)
+            grouped = negatives_by if negative[hit.cue] else positives_by
+            found = grouped.get(theme_of[hit.cue])
+            if found is None:
+                grouped[theme_of[hit.cue]] = [hit]
+            else:
+                found.append(hit)
         matches = []
-        cues, threshold = self._cues, self.threshold - 1e-9
-        for theme_index, (positives, negatives) in by_theme.items():
-            if sum({hit.cue: cues[hit.cue].weight for hit in positives}.values()) < threshold:
-                continue  # cannot reach the threshold, whatever overlaps are removed
-            kept = _outermost(_outside(positives, negatives))
-            if not kept:
-                continue
-            score = sum({hit.cue: cues[hit.cue].weight for hit in kept}.values())
-            if score < threshold:
+        threshold = self.threshold - 1e-9
+        for theme_index, positives in positives_by.items():
+            negatives = negatives_by.get(theme_index, [])
+            if len(positives) == 1:  # most themes of a passage: one match, no overlaps
+                kept = _outside(positives, negatives)
+                score = weight[positives[0].cue]
+            else:
+                if sum({hit.cue: weight[hit.cue] for hit in positives}.values()) < threshold:
+                    continue  # cannot reach the threshold, whatever overlaps are removed
+                kept = _outermost(_outside(positives, negatives))
+                score = sum({hit.cue: weight[hit.cue] for hit in kept}.values())
+            if not kept or score < threshold:
                 continue
             matches.append(
                 ThemeMatch(
@@ -79,6 +91,10 @@ class ThemeTagger:
         return matches
 
     def _evidence(self, text: str, hits: list[Hit]) -> list[Evidence]:
+        if len(hits) == 1:
+            hit = hits[0]
+            rule = self._rules[hit.cue][hit.alternative]
+            return [Evidence(text[hit.start : hit.end], hit.start, hit.end, rule)]
         per_cue: dict[int, int] = {}
         evidence = []
         for hit in sorted(hits, key=lambda h: (h.start, h.end)):
