@@ -219,19 +219,12 @@ def store_prepared(
     library: Library, path: Path, prepared: PreparedFile, reference: _Reference
 ) -> ImportOutcome:
     """Store one prepared file in its own transaction; never raises for a bad file."""
-    document, tags = prepared.document, prepared.tags
+    document = prepared.document
     for attempt in range(1, STORE_ATTEMPTS + 1):
         try:
             with library.session() as session:
-                existing = _find_duplicate(session, document.sha256)
-                if existing is not None:
-                    return ImportOutcome(
-                        path, "duplicate", document_id=existing, title=document.title
-                    )
-                document_id = store_document(
-                    session, library, document, tags, reference, prepared.rows
-                )
-            break
+                outcome = _store_in(session, library, path, prepared, reference)
+            return outcome
         except (IntegrityError, OperationalError) as exc:
             # Another writer got there first: the same content (a duplicate), a shared row
             # such as a meeting (retry sees it), or a lock or deadlock (retry after it).
@@ -251,13 +244,7 @@ def store_prepared(
             return ImportOutcome(
                 path, "failed", reason=f"not stored ({type(exc).__name__}: {exc}); nothing was kept"
             )
-    return ImportOutcome(
-        path,
-        "imported",
-        document_id=document_id,
-        passages=len(document.passages),
-        title=document.title,
-    )
+    raise AssertionError("the last attempt returns")  # pragma: no cover
 
 
 # ---------------------------------------------------------------------------------------
