@@ -34,19 +34,20 @@ class ThemeTagger:
         self.taxonomy = taxonomy
         self.threshold = taxonomy.threshold
         self._theme_ids = [t.id for t in taxonomy.themes]
-        self._cues: list[_Cue] = []
-        for theme_index, theme in enumerate(taxonomy.themes):
-            for cue in theme.cues:
-                self._cues.append(_Cue(theme_index, cue.weight, cue.negative, parse_cue(cue.text)))
-        self._matcher = CueMatcher([cue.alternatives for cue in self._cues])
+        cues = [
+            _Cue(theme_index, cue.weight, cue.negative, parse_cue(cue.text))
+            for theme_index, theme in enumerate(taxonomy.themes)
+            for cue in theme.cues
+        ]
+        self._matcher = CueMatcher([cue.alternatives for cue in cues])
         # Per cue, as plain lists: ``tag`` reads them for every match of every passage.
-        self._cue_theme = [cue.theme for cue in self._cues]
-        self._cue_weight = [cue.weight for cue in self._cues]
-        self._cue_negative = [cue.negative for cue in self._cues]
+        self._cue_theme = [cue.theme for cue in cues]
+        self._cue_weight = [cue.weight for cue in cues]
+        self._cue_negative = [cue.negative for cue in cues]
         # Each evidence's rule text, by cue and alternative: formatted once, not per match.
         self._rules = [
             [f'cue "{alt.source}" (weight {cue.weight:g})' for alt in cue.alternatives]
-            for cue in self._cues
+            for cue in cues
         ]
 
     def tag(self, text: str) -> list[ThemeMatch]:
