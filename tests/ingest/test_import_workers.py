@@ -226,25 +226,40 @@ def test_a_worker_that_dies_does_not_stop_the_import(
     assert [status for _, status, _ in outcomes].count("imported") == 10
 
 
-def test_a_pool_found_broken_when_sending_a_file_falls_back_to_this_process(
-    tmp_path: Path,
-) -> None:
-    """A worker can die between two files: the pool then refuses the next one outright."""
-    from concurrent.futures.process import BrokenProcessPool
+def test_workers_killed_mid_import_leave_the_rest_to_this_process(tmp_path: Path) -> None:
+    """Workers can die between two files (the OOM killer): what they sent is used, the
+    rest is prepared here, every file once and in order."""
+    import signal
 
-    class BrokenPool:
-        def submit(self, *_args: object) -> None:
-            raise BrokenProcessPool("a child process terminated abruptly")
-
-        def shutdown(self, **_kwargs: object) -> None:
-            pass
-
-    paths = sorted(_folder(tmp_path).glob("0*.txt"))[:3]
-    preparer = importing._Preparer(paths, None, workers=1)
-    preparer.pool = BrokenPool()  # type: ignore[assignment]
-    prepared = [preparer.next(path) for path in paths]
-    assert preparer.pool is None
+    paths = sorted(_folder(tmp_path).glob("0*.txt"))
+    with importing._Preparer(paths, None, workers=2) as preparer:
+        first = preparer.next(paths[0])
+        for pid in preparer.worker_ids():
+            os.kill(pid, signal.SIGKILL)
+        rest = [preparer.next(path) for path in paths[1:]]
+        assert preparer.worker_ids() == []
+    prepared = [first, *rest]
     assert [p.document.path for p in prepared] == paths  # type: ignore[union-attr]
+
+
+def test_a_file_that_breaks_a_worker_fails_alone(
+    library: Library, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """An unexpected error preparing one file (a bug) is that file's failure, named."""
+    folder = _folder(tmp_path)
+    monkeypatch.setattr(importing, "_prepare_in_worker", _bug_on_03)
+    outcomes = [
+        e for e in import_paths(library, [folder], workers=2) if isinstance(e, ImportOutcome)
+    ]
+    failed = [(o.path.name, o.reason) for o in outcomes if o.status == "failed"]
+    assert ("03.txt", "not read (IndexError: list index out of range)") in failed
+    assert [o.status for o in outcomes].count("imported") == 9
+
+
+def _bug_on_03(path: Path) -> object:
+    if path.name == "03.txt":
+        return [][1]
+    return _PREPARE(path)
 
 
 def _die(path: Path) -> None:
@@ -258,9 +273,10 @@ def test_workers_run_below_the_writer(tmp_path: Path) -> None:
     """The single writer goes first: workers run at a lower priority (a higher nice value)."""
     paths = sorted(_folder(tmp_path).glob("0*.txt"))
     with importing._Preparer(paths, None, workers=2) as preparer:
-        assert preparer.pool is not None
-        worker_nice = preparer.pool.submit(os.nice, 0).result()
-    assert worker_nice == min(19, os.nice(0) + importing.WORKER_NICENESS)
+        for path in paths[:2]:  # one from each worker: both have started
+            preparer.next(path)
+        niceness = {os.getpriority(os.PRIO_PROCESS, pid) for pid in preparer.worker_ids()}
+    assert niceness == {min(19, os.nice(0) + importing.WORKER_NICENESS)}
 
 
 def test_worker_count(monkeypatch: pytest.MonkeyPatch) -> None:
