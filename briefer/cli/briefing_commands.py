@@ -493,10 +493,16 @@ def build_command(
             }
         )
         return
-    if result.quoted < result.total:
+    if result.limited:
         click.echo(
-            f"warning: quoted the {result.quoted} most relevant of {result.total} passages "
-            "(raise --limit to take more)",
+            f"warning: the search matched {result.total} passages; only the {limit} most "
+            "relevant were taken (raise --limit to take more)",
+            err=True,
+        )
+    if result.left_out:
+        what = "heading or dateline" if result.left_out == 1 else "headings or datelines"
+        click.echo(
+            f"note: left out {result.left_out} matching {what} (not statements to quote)",
             err=True,
         )
     _print_warnings(report)

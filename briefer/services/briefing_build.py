@@ -62,6 +62,23 @@ class BuildResult:
     quoted: int  # passages taken (at most the limit), before merging republished copies
     sections: int
     items: int
+    limited: bool = False  # the search matched more passages than the limit let in
+    left_out: int = 0  # headings and datelines among the matches: not statements to quote
+
+
+@dataclass(frozen=True)
+class SearchPlan:
+    """The sections a build would make from a search, and what the search found."""
+
+    sections: list[SectionPlan]
+    total: int  # passages the search matched
+    considered: int  # the most relevant of them that were looked at (all, when few)
+    taken: int  # of those, the passages quoted: at most the limit, no headings or datelines
+
+
+# Headings ("Counter-terrorism and violent extremism") and datelines ("Sofia, 21-22
+# January 2016") match searches, often near the top, but are not statements to quote.
+NOT_QUOTED_KINDS = frozenset({"heading", "dateline"})
 
 
 def plan_from_search(
@@ -69,27 +86,40 @@ def plan_from_search(
     request: SearchRequest,
     group_by: GroupBy = "theme",
     limit: int = DEFAULT_LIMIT,
-) -> tuple[list[SectionPlan], int, int]:
-    """The sections a build would make, with the search's total and the passages taken."""
+) -> SearchPlan:
+    """The sections a build would make from the ``limit`` most relevant quotable passages.
+
+    The search is read a page at a time until ``limit`` passages that can be quoted are
+    found: a short heading ranks high, and counting it against the limit would leave a
+    build of ``--limit 1`` with nothing to quote.
+    """
     if limit < 1:
         raise BrieferError(f"the build limit must be at least 1 (got {limit})")
-    page = searching.search(library, replace(request, limit=limit, offset=0, with_facets=False))
     with library.sessions() as session:
-        refs = passage_refs(session, [hit.passage_id for hit in page.hits])
         themes = {
             t.id: ThemeInfo(t.id, t.label, t.parent_id, t.position)
             for t in session.scalars(select(Theme))
         }
-        ranked = _passage_themes(session, list(refs))
-    # Headings ("Counter-terrorism and violent extremism") and datelines ("Sofia, 21-22
-    # January 2016") are not statements to quote.
-    candidates = [
-        Candidate(refs[hit.passage_id], ranked[hit.passage_id])
-        for hit in page.hits
-        if hit.passage_id in refs and refs[hit.passage_id].kind not in ("heading", "dateline")
-    ]
+        candidates: list[Candidate] = []
+        considered, total = 0, 0
+        while len(candidates) < limit:
+            wanted = limit - len(candidates)
+            page = searching.search(
+                library, replace(request, limit=wanted, offset=considered, with_facets=False)
+            )
+            total = page.total
+            refs = passage_refs(session, [hit.passage_id for hit in page.hits])
+            ranked = _passage_themes(session, list(refs))
+            candidates += [
+                Candidate(refs[hit.passage_id], ranked[hit.passage_id])
+                for hit in page.hits
+                if hit.passage_id in refs and refs[hit.passage_id].kind not in NOT_QUOTED_KINDS
+            ]
+            considered += len(page.hits)
+            if len(page.hits) < wanted or considered >= total:
+                break
     plans = plan_briefing(candidates, themes, group_by, request.themes)
-    return plans, page.total, len(candidates)
+    return SearchPlan(plans, total, considered, len(candidates))
 
 
 def build_briefing(
@@ -102,7 +132,8 @@ def build_briefing(
     limit: int = DEFAULT_LIMIT,
 ) -> BuildResult:
     """Store a new briefing made of the passages ``request`` finds; refuses an empty result."""
-    plans, total, taken = plan_from_search(library, request, group_by, limit)
+    plan = plan_from_search(library, request, group_by, limit)
+    plans = plan.sections
     if not plans:
         raise BrieferError("no passage matches this search: nothing to build a briefing from")
     sections = tuple(
@@ -128,10 +159,12 @@ def build_briefing(
     change = apply(library, InsertBriefing(data, label="Build briefing"))
     return BuildResult(
         change=change,
-        total=total,
-        quoted=taken,
+        total=plan.total,
+        quoted=plan.taken,
         sections=len(sections),
         items=sum(len(s.items) for s in sections),
+        limited=plan.total > plan.considered,
+        left_out=plan.considered - plan.taken,
     )
 
 

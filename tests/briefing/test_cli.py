@@ -400,3 +400,31 @@ def test_export_to_an_unwritable_place_is_a_one_line_error(
     assert code == 1
     assert err.startswith(f"briefer: {blocker / 'brief.docx'}")
     assert len(err.strip().splitlines()) == 1
+
+
+def test_build_says_why_fewer_passages_were_quoted_than_matched(
+    db_path: Path, tmp_path: Path, ready: Library, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A matching heading is left out (not a statement), which a larger --limit would not
+    change; only a search cut by the limit suggests raising it."""
+    pytest.importorskip("briefer.writers")
+    source = tmp_path / "statement.md"
+    source.write_text(
+        "# Joint statement on firearms trafficking\n\n"
+        "## Firearms trafficking\n\n"
+        "Ministers agreed to act against firearms trafficking on the Balkan route.\n\n"
+        "Ministers asked Europol to report on firearms trafficking every year.\n",
+        encoding="utf-8",
+    )
+    code, _, err = run(db_path, capsys, "import", str(source))
+    assert code == 0, err
+    out = tmp_path / "t.docx"
+    code, _, err = run(db_path, capsys, "build", "firearms", "--title", "T", "-o", str(out))
+    assert code == 0, err
+    assert "left out 2 matching headings or datelines" in err  # the title and "## Firearms…"
+    assert "--limit" not in err
+    code, _, err = run(
+        db_path, capsys, "build", "firearms", "--limit", "1", "--title", "T", "-o", str(out)
+    )
+    assert code == 0, err
+    assert "the search matched 4 passages; only the 1 most relevant were taken" in err
