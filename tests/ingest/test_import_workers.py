@@ -256,6 +256,30 @@ def test_a_file_that_breaks_a_worker_fails_alone(
     assert [o.status for o in outcomes].count("imported") == 9
 
 
+def test_a_file_that_breaks_preparing_fails_alone_in_one_process(
+    library: Library, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The same without workers: the import goes on after the file, as with them."""
+    folder = _folder(tmp_path)
+    prepare = importing.prepare_file
+
+    def bug_on_03(path: Path, tagger: object = None) -> object:
+        if path.name == "03.txt":
+            return [][1]
+        return prepare(path, tagger)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(importing, "prepare_file", bug_on_03)
+    outcomes = [
+        e for e in import_paths(library, [folder], workers=1) if isinstance(e, ImportOutcome)
+    ]
+    failed = [(o.path.name, o.reason) for o in outcomes if o.status == "failed"]
+    assert failed == [
+        ("03.txt", "not read (IndexError: list index out of range)"),
+        ("empty.txt", "the file is empty"),
+    ]
+    assert [o.status for o in outcomes].count("imported") == 9
+
+
 def _bug_on_03(path: Path) -> object:
     if path.name == "03.txt":
         return [][1]
