@@ -506,9 +506,9 @@ class _Preparer:
 
     def next(self, path: Path) -> PreparedFile | ImportOutcome:
         """The prepared ``path`` (the next file in order)."""
-        index = self._advance(path)
-        if self.workers:
-            worker = self.workers[index % len(self.workers)]
+        worker = self._worker_for(path)
+        self.position += 1
+        if worker is not None:
             try:
                 prepared: PreparedFile | ImportOutcome = pickle.loads(worker.results.recv_bytes())
                 return prepared
@@ -524,21 +524,17 @@ class _Preparer:
         """Whether ``path`` (the next file) is prepared within ``timeout`` seconds; never
         ahead of time in this process, where preparing is the wait itself. A dead
         worker's pipe is ready too (``next`` then prepares the file here)."""
-        if not self.workers:
-            return False
-        assert self.paths[self.position] == path, "files are prepared in the order stored"
-        worker = self.workers[self.position % len(self.workers)]
-        return worker.results.poll(timeout)
+        worker = self._worker_for(path)
+        return worker is not None and worker.results.poll(timeout)
 
     def worker_ids(self) -> list[int]:
         """The workers' process ids (none when everything is prepared here)."""
         return [worker.process.pid for worker in self.workers if worker.process.pid]
 
-    def _advance(self, path: Path) -> int:
-        index = self.position
-        assert self.paths[index] == path, "files are prepared in the order they are stored"
-        self.position += 1
-        return index
+    def _worker_for(self, path: Path) -> _Worker | None:
+        """The worker preparing ``path``, the next file (None: it is prepared here)."""
+        assert self.paths[self.position] == path, "files are prepared in the order stored"
+        return self.workers[self.position % len(self.workers)] if self.workers else None
 
     def _start(self, count: int) -> None:
         context = _process_context()
